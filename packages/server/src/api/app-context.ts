@@ -1,0 +1,51 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../store/open-database.js';
+
+/** The Fastify instance every route module receives, typed by its TypeBox schemas. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** Who is calling: resolved from an API key (later also a console session or Clerk token). */
+export interface Caller {
+  accountId: string;
+  /** False for `em_test_` keys: their events and messages are test-mode only. */
+  livemode: boolean;
+  /** Null for the console's session, which sees both modes. */
+  apiKeyId: string | null;
+}
+
+/** What route modules need besides the request: set once when the app is built. */
+export interface Services {
+  config: Config;
+  database: DatabaseHandle;
+  /** Milliseconds since the epoch; injectable so tests can move time. */
+  now: () => number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+/** The caller of an authenticated route; the auth hook guarantees it is set. */
+export function callerOf(request: { caller: Caller | null }): Caller {
+  if (!request.caller) throw new Error('route is missing authentication');
+  return request.caller;
+}

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import apiReference from '@scalar/fastify-api-reference';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify from 'fastify';
+import type { Logger } from 'pino';
+import type { App, Services } from './app-context.js';
+import { requireAuthentication } from './authenticate.js';
+import { installErrorHandler } from './error-handler.js';
+import { supportIdempotency } from './idempotency.js';
+import { exposeMetrics } from './metrics.js';
+import { openApiInfo } from './openapi-info.js';
+import { limitRequestRate } from './rate-limit.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { apiRoutes } from './routes/index.js';
+import { sharedSchemas } from './schemas/shared-schemas.js';
+
+/** The largest request body accepted (DESIGN.md: 1 MiB, else 413). */
+export const bodyLimit = 1024 * 1024;
+
+export interface BuildAppOptions extends Omit<Services, 'now'> {
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Bodies are validated strictly (no type coercion, unknown fields refused); query strings
+ * and path parameters are coerced, since everything in a URL arrives as text.
+ */
+function validatorCompiler() {
+  const strict = new Ajv({
+    allErrors: true,
+    coerceTypes: false,
+    useDefaults: true,
+    removeAdditional: false,
+    strict: false,
+  });
+  const coercing = new Ajv({
+    allErrors: true,
+    coerceTypes: 'array',
+    useDefaults: true,
+    removeAdditional: false,
+    strict: false,
+  });
+  addFormats.default(strict);
+  addFormats.default(coercing);
+  for (const ajv of [strict, coercing]) ajv.addSchema(sharedSchemas);
+
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    httpPart === 'body' ? strict.compile(schema) : coercing.compile(schema);
+}
+
+/** Builds the HTTP application; it does not listen, so tests can `inject` into it. */
+export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit,
+    genReqId: () => `req_${randomBytes(12).toString('hex')}`,
+    requestIdHeader: false,
+    ajv: { customOptions: { strict: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.decorate('services', { ...options, now: options.now ?? Date.now });
+  app.setValidatorCompiler(validatorCompiler());
+  for (const schema of sharedSchemas) app.addSchema(schema);
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('Request-Id', request.id);
+    return payload;
+  });
+  installErrorHandler(app);
+
+  await app.register(swagger, { openapi: openApiInfo(options.config.publicUrl) });
+  await app.register(apiReference, { routePrefix: '/reference' });
+
+  exposeMetrics(app);
+  await app.register(healthRoutes);
+  await app.register(
+    async (api) => {
+      requireAuthentication(api);
+      await limitRequestRate(api);
+      supportIdempotency(api);
+      await apiRoutes(api);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

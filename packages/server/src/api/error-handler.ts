@@ -1,0 +1,101 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidCursorError } from '../store/pagination.js';
+import type { App } from './app-context.js';
+import { ApiError, type FieldError, problemBody } from './problem.js';
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Fastify's own errors that are the client's fault, by Fastify code. */
+const fastifyCodes: Record<string, ApiError['code']> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_json',
+};
+
+/** Turns anything thrown into problem details; 5xx answers never carry internals. */
+export function installErrorHandler(app: App): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) {
+      request.log.error({ err: error, requestId: request.id }, 'request failed');
+    } else {
+      request.log.info({ code: apiError.code, status: apiError.status }, 'request refused');
+    }
+    return sendProblem(request, reply, apiError);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new ApiError('not_found', `No route for ${request.method} ${request.url}`),
+    ),
+  );
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: ApiError) {
+  const path = request.url.split('?')[0];
+  if (error.headers) reply.headers(error.headers);
+  return reply
+    .code(error.status)
+    .type('application/problem+json')
+    .send(problemBody(error, path, request.id));
+}
+
+function toApiError(error: FastifyError): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof InvalidCursorError) {
+    return new ApiError('invalid_cursor', error.message, [
+      { field: 'cursor', message: error.message },
+    ]);
+  }
+  if (error.validation) {
+    const part = error.validationContext ?? 'body';
+    return ApiError.validation(error.validation.map((e) => fieldErrorOf(e as AjvError, part)));
+  }
+
+  const code = error.code ? fastifyCodes[error.code] : undefined;
+  if (code) return new ApiError(code, detailFor(code, error));
+  if (error.statusCode === 429) return new ApiError('rate_limited');
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ApiError('validation_failed', error.message);
+  }
+  return new ApiError(
+    'internal_error',
+    'Something went wrong on our side; the request id helps us find it.',
+  );
+}
+
+function detailFor(code: ApiError['code'], error: FastifyError): string {
+  if (code === 'payload_too_large') return 'The request body is larger than 1 MiB';
+  if (code === 'unsupported_media_type')
+    return 'Send the body as JSON with Content-Type: application/json';
+  return `The request body is not valid JSON: ${error.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'/, 'empty or malformed')}`;
+}
+
+/** An Ajv error as a dotted field path (`steps.0.type`, or a query parameter) and a sentence. */
+function fieldErrorOf(error: AjvError, part: string): FieldError {
+  const base = error.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const join = (key: string) => (base ? `${base}.${key}` : key);
+
+  if (error.keyword === 'required') {
+    return { field: join(String(error.params.missingProperty)), message: 'is required' };
+  }
+  if (error.keyword === 'additionalProperties') {
+    return {
+      field: join(String(error.params.additionalProperty)),
+      message: 'is not a known field',
+    };
+  }
+  return {
+    field: base || (part === 'querystring' ? 'query' : part),
+    message: error.message ?? 'is invalid',
+  };
+}

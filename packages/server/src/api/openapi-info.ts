@@ -1,0 +1,34 @@
+/** The top of the OpenAPI document; paths and schemas come from the route definitions. */
+export function openApiInfo(publicUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Emivoy API',
+      version: '1.0.0',
+      description:
+        'Register entities and contacts, write templates and policies, then post events: Emivoy matches policies, renders templates and delivers mail through your own provider.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: publicUrl }],
+    components: {
+      securitySchemes: {
+        apiKey: {
+          type: 'http' as const,
+          scheme: 'bearer',
+          description: 'An API key: `Authorization: Bearer em_live_…` (or em_test_…)',
+        },
+      },
+    },
+    security: [{ apiKey: [] }],
+    tags: [
+      { name: 'events', description: 'Facts your application posts; they start policy runs' },
+      { name: 'entities', description: 'Your domain objects, keyed by your own external_id' },
+      { name: 'contacts', description: 'People attached to an entity with a role' },
+      { name: 'templates', description: 'Email subject and bodies in Liquid' },
+      { name: 'policies', description: 'Event types mapped to steps' },
+      { name: 'api-keys', description: 'Secrets for server-to-server calls' },
+      { name: 'usage', description: "This month's events against the plan" },
+      { name: 'operations', description: 'Health and readiness probes' },
+    ],
+  };
+}

@@ -1,0 +1,92 @@
+import type { Kysely, Selectable } from 'kysely';
+import {
+  type ApiKeyMode,
+  generateApiKeySecret,
+  hashApiKeySecret,
+} from '../domain/api-key-secret.js';
+import { newId } from '../ids.js';
+import type { ApiKeysTable, Database } from './database.js';
+import { decodeCursor, type Page, toPage } from './pagination.js';
+
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+
+/** Creates a key and returns its row with the secret, which is never readable again. */
+export async function createApiKey(
+  db: Kysely<Database>,
+  accountId: string,
+  input: { name: string; mode: ApiKeyMode },
+  now = Date.now(),
+): Promise<{ row: ApiKeyRow; secret: string }> {
+  const secret = generateApiKeySecret(input.mode);
+  const row: ApiKeyRow = {
+    id: newId('key', now),
+    account_id: accountId,
+    name: input.name,
+    mode: input.mode,
+    key_hash: hashApiKeySecret(secret),
+    key_last4: secret.slice(-4),
+    created_at: now,
+    last_used_at: null,
+    revoked_at: null,
+  };
+  await db.insertInto('api_keys').values(row).execute();
+  return { row, secret };
+}
+
+export async function findApiKeyBySecret(
+  db: Kysely<Database>,
+  secret: string,
+): Promise<ApiKeyRow | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('key_hash', '=', hashApiKeySecret(secret))
+    .executeTakeFirst();
+}
+
+export async function listApiKeys(
+  db: Kysely<Database>,
+  accountId: string,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<Page<ApiKeyRow>> {
+  let query = db.selectFrom('api_keys').selectAll().where('account_id', '=', accountId);
+  if (options.cursor) query = query.where('id', '<', decodeCursor(options.cursor));
+
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
+  return toPage(rows, options.limit, (row) => row);
+}
+
+/** Revokes a key of this account; returns the row, or undefined when there is no such key. */
+export async function revokeApiKey(
+  db: Kysely<Database>,
+  accountId: string,
+  keyId: string,
+  now = Date.now(),
+): Promise<ApiKeyRow | undefined> {
+  await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('account_id', '=', accountId)
+    .where('id', '=', keyId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', keyId)
+    .executeTakeFirst();
+}
+
+/** Records use at most once a minute per key, so authentication does not write on every call. */
+export async function touchApiKey(
+  db: Kysely<Database>,
+  row: ApiKeyRow,
+  now = Date.now(),
+): Promise<void> {
+  if (row.last_used_at !== null && now - row.last_used_at < 60_000) return;
+  await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
+}

@@ -1,0 +1,126 @@
+import type { Kysely, Selectable } from 'kysely';
+import { newId } from '../ids.js';
+import { containsText } from './contains-text.js';
+import type { ContactsTable, Database } from './database.js';
+import { decodeCursor, type Page, toPage } from './pagination.js';
+
+export type ContactRow = Selectable<ContactsTable>;
+
+export interface ContactInput {
+  entity_id: string;
+  role: string;
+  email: string;
+  name?: string | null | undefined;
+  attributes?: Record<string, unknown> | undefined;
+}
+
+export async function insertContact(
+  db: Kysely<Database>,
+  accountId: string,
+  input: ContactInput,
+  now = Date.now(),
+): Promise<ContactRow> {
+  const row: ContactRow = {
+    id: newId('con', now),
+    account_id: accountId,
+    entity_id: input.entity_id,
+    role: input.role,
+    email: input.email,
+    name: input.name ?? null,
+    attributes: JSON.stringify(input.attributes ?? {}),
+    created_at: now,
+    updated_at: now,
+  };
+  await db.insertInto('contacts').values(row).execute();
+  return row;
+}
+
+export async function findContact(
+  db: Kysely<Database>,
+  accountId: string,
+  contactId: string,
+): Promise<ContactRow | undefined> {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', contactId)
+    .executeTakeFirst();
+}
+
+export interface ContactPatch {
+  role?: string | undefined;
+  email?: string | undefined;
+  name?: string | null | undefined;
+  attributes?: Record<string, unknown> | undefined;
+}
+
+export async function patchContact(
+  db: Kysely<Database>,
+  accountId: string,
+  contactId: string,
+  patch: ContactPatch,
+  now = Date.now(),
+): Promise<ContactRow | undefined> {
+  const changes: Partial<ContactRow> = { updated_at: now };
+  if (patch.role !== undefined) changes.role = patch.role;
+  if (patch.email !== undefined) changes.email = patch.email;
+  if (patch.name !== undefined) changes.name = patch.name;
+  if (patch.attributes !== undefined) changes.attributes = JSON.stringify(patch.attributes);
+
+  const result = await db
+    .updateTable('contacts')
+    .set(changes)
+    .where('account_id', '=', accountId)
+    .where('id', '=', contactId)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) return undefined;
+  return findContact(db, accountId, contactId);
+}
+
+export async function deleteContact(
+  db: Kysely<Database>,
+  accountId: string,
+  contactId: string,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('contacts')
+    .where('account_id', '=', accountId)
+    .where('id', '=', contactId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export interface ContactFilters {
+  limit: number;
+  cursor?: string | undefined;
+  entity_id?: string | undefined;
+  role?: string | undefined;
+  email?: string | undefined;
+  q?: string | undefined;
+  created_after?: number | undefined;
+  created_before?: number | undefined;
+}
+
+export async function listContacts(
+  db: Kysely<Database>,
+  accountId: string,
+  filters: ContactFilters,
+): Promise<Page<ContactRow>> {
+  let query = db.selectFrom('contacts').selectAll().where('account_id', '=', accountId);
+  if (filters.cursor) query = query.where('id', '<', decodeCursor(filters.cursor));
+  if (filters.entity_id) query = query.where('entity_id', '=', filters.entity_id);
+  if (filters.role) query = query.where('role', '=', filters.role);
+  if (filters.email) query = query.where('email', '=', filters.email.toLowerCase());
+  if (filters.created_after !== undefined)
+    query = query.where('created_at', '>', filters.created_after);
+  if (filters.created_before !== undefined)
+    query = query.where('created_at', '<', filters.created_before);
+  if (filters.q) query = query.where(containsText(['email', 'name', 'entity_id'], filters.q));
+
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(filters.limit + 1)
+    .execute();
+  return toPage(rows, filters.limit, (row) => row);
+}

@@ -1,0 +1,116 @@
+import type { Kysely, Selectable } from 'kysely';
+import { newId } from '../ids.js';
+import { containsText } from './contains-text.js';
+import type { Database, TemplatesTable } from './database.js';
+import { decodeCursor, type Page, toPage } from './pagination.js';
+
+export type TemplateRow = Selectable<TemplatesTable>;
+
+export interface TemplateInput {
+  name: string;
+  subject: string;
+  text_body?: string | null | undefined;
+  html_body?: string | null | undefined;
+}
+
+export async function insertTemplate(
+  db: Kysely<Database>,
+  accountId: string,
+  input: TemplateInput,
+  now = Date.now(),
+): Promise<TemplateRow> {
+  const row: TemplateRow = {
+    id: newId('tpl', now),
+    account_id: accountId,
+    name: input.name,
+    subject: input.subject,
+    text_body: input.text_body ?? null,
+    html_body: input.html_body ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  await db.insertInto('templates').values(row).execute();
+  return row;
+}
+
+export async function findTemplate(
+  db: Kysely<Database>,
+  accountId: string,
+  templateId: string,
+): Promise<TemplateRow | undefined> {
+  return db
+    .selectFrom('templates')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', templateId)
+    .executeTakeFirst();
+}
+
+/** The ids among `templateIds` that this account has no template for. */
+export async function missingTemplateIds(
+  db: Kysely<Database>,
+  accountId: string,
+  templateIds: string[],
+): Promise<string[]> {
+  if (templateIds.length === 0) return [];
+  const found = await db
+    .selectFrom('templates')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', 'in', templateIds)
+    .execute();
+  const present = new Set(found.map((row) => row.id));
+  return templateIds.filter((id) => !present.has(id));
+}
+
+export async function patchTemplate(
+  db: Kysely<Database>,
+  accountId: string,
+  templateId: string,
+  patch: Partial<TemplateInput>,
+  now = Date.now(),
+): Promise<TemplateRow | undefined> {
+  const changes: Partial<TemplateRow> = { updated_at: now };
+  if (patch.name !== undefined) changes.name = patch.name;
+  if (patch.subject !== undefined) changes.subject = patch.subject;
+  if (patch.text_body !== undefined) changes.text_body = patch.text_body;
+  if (patch.html_body !== undefined) changes.html_body = patch.html_body;
+
+  const result = await db
+    .updateTable('templates')
+    .set(changes)
+    .where('account_id', '=', accountId)
+    .where('id', '=', templateId)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) return undefined;
+  return findTemplate(db, accountId, templateId);
+}
+
+export async function deleteTemplate(
+  db: Kysely<Database>,
+  accountId: string,
+  templateId: string,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('templates')
+    .where('account_id', '=', accountId)
+    .where('id', '=', templateId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function listTemplates(
+  db: Kysely<Database>,
+  accountId: string,
+  filters: { limit: number; cursor?: string | undefined; q?: string | undefined },
+): Promise<Page<TemplateRow>> {
+  let query = db.selectFrom('templates').selectAll().where('account_id', '=', accountId);
+  if (filters.cursor) query = query.where('id', '<', decodeCursor(filters.cursor));
+  if (filters.q) query = query.where(containsText(['name', 'subject'], filters.q));
+
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(filters.limit + 1)
+    .execute();
+  return toPage(rows, filters.limit, (row) => row);
+}
