@@ -7,9 +7,6 @@ export interface Config {
   dataDir: string;
   /** Unset means SQLite in the data directory. */
   databaseUrl: string | undefined;
-  secretKey: string | undefined;
-  publicUrl: string;
-  sendgridApiUrl: string;
   /** Requests per second per API key; 0 turns the limit off. */
   rateLimit: number;
   /** Events a calendar month on the default plan; null means unlimited. */
@@ -21,23 +18,13 @@ export interface Config {
 export const environmentVariables: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'PORT', description: 'HTTP port (default 8080)' },
   { name: 'HOST', description: 'address to listen on (default 127.0.0.1)' },
-  { name: 'EMIVOY_DATA_DIR', description: 'SQLite file and generated keys (default ./data)' },
+  { name: 'EMIVOY_DATA_DIR', description: 'where the SQLite database lives (default ./data)' },
   { name: 'DATABASE_URL', description: 'postgres://… to use PostgreSQL instead of SQLite' },
-  {
-    name: 'EMIVOY_SECRET_KEY',
-    description: 'master key for provider secrets (default: generated)',
-  },
-  { name: 'EMIVOY_PUBLIC_URL', description: 'public base URL for links in mail' },
-  { name: 'EMIVOY_SENDGRID_API_URL', description: 'SendGrid API base (https://api.sendgrid.com)' },
   { name: 'EMIVOY_RATE_LIMIT', description: 'requests per second per API key; 0 = off (100)' },
   {
     name: 'EMIVOY_MONTHLY_EVENT_LIMIT',
     description: 'events a month on the default plan, or "unlimited" (1000)',
   },
-  { name: 'CLERK_JWKS_URL', description: 'Clerk JWKS URL, to accept Clerk session tokens' },
-  { name: 'CLERK_JWT_KEY', description: 'Clerk PEM public key (instead of the JWKS URL)' },
-  { name: 'CLERK_ISSUER', description: 'expected `iss` of Clerk tokens' },
-  { name: 'CLERK_AUTHORIZED_PARTIES', description: 'comma-separated allowed `azp` values' },
   { name: 'LOG_LEVEL', description: 'pino level: trace, debug, info, warn, error (info)' },
 ];
 
@@ -71,9 +58,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     dataDir: path.resolve(env.EMIVOY_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
-    secretKey: env.EMIVOY_SECRET_KEY || undefined,
-    publicUrl: (env.EMIVOY_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
-    sendgridApiUrl: (env.EMIVOY_SENDGRID_API_URL || 'https://api.sendgrid.com').replace(/\/+$/, ''),
     rateLimit: integer(env, 'EMIVOY_RATE_LIMIT', 100),
     monthlyEventLimit: monthlyLimit(env),
     logLevel: env.LOG_LEVEL || 'info',

@@ -25,6 +25,8 @@ export interface Caller {
   livemode: boolean;
   /** Null for the console's session, which sees both modes. */
   apiKeyId: string | null;
+  /** Live events allowed this month, null for unlimited: the account's plan, else the default. */
+  monthlyEventLimit: number | null;
 }
 
 /** What route modules need besides the request: set once when the app is built. */
@@ -41,6 +43,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     services: Services;
+    /** Every route registered, so tests can prove a property of each one (tenant isolation). */
+    routeTable: ReadonlyArray<{ method: string; url: string }>;
   }
 }
 

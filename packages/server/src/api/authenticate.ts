@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { apiKeyModeOf } from '../domain/api-key-secret.js';
+import { effectiveEventLimit } from '../store/accounts-store.js';
 import { findApiKeyBySecret, touchApiKey } from '../store/api-keys-store.js';
 import type { App, Caller } from './app-context.js';
 import { ApiError } from './problem.js';
@@ -50,5 +51,10 @@ async function authenticate(app: App, request: FastifyRequest): Promise<Caller> 
     throw new ApiError('api_key_revoked', undefined, undefined, challenge);
 
   await touchApiKey(db, key, app.services.now());
-  return { accountId: key.account_id, livemode: key.mode === 'live', apiKeyId: key.id };
+  return {
+    accountId: key.account_id,
+    livemode: key.mode === 'live',
+    apiKeyId: key.id,
+    monthlyEventLimit: effectiveEventLimit(key, app.services.config.monthlyEventLimit),
+  };
 }

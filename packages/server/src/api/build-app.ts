@@ -64,6 +64,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.decorate('services', { ...options, now: options.now ?? Date.now });
+  const routeTable: Array<{ method: string; url: string }> = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
   app.setValidatorCompiler(validatorCompiler());
   for (const schema of sharedSchemas) app.addSchema(schema);
   app.addHook('onSend', async (request, reply, payload) => {
@@ -72,7 +77,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   });
   installErrorHandler(app);
 
-  await app.register(swagger, { openapi: openApiInfo(options.config.publicUrl) });
+  await app.register(swagger, {
+    openapi: openApiInfo(),
+    // Shared schemas keep their own names (Entity, Problem…) under components.schemas.
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`),
+    },
+  });
   await app.register(apiReference, { routePrefix: '/reference' });
 
   exposeMetrics(app);

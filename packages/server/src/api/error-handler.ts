@@ -58,7 +58,7 @@ function toApiError(error: FastifyError): ApiError {
   }
   if (error.validation) {
     const part = error.validationContext ?? 'body';
-    return ApiError.validation(error.validation.map((e) => fieldErrorOf(e as AjvError, part)));
+    return ApiError.validation(mergeByField(error.validation as AjvError[], part));
   }
 
   const code = error.code ? fastifyCodes[error.code] : undefined;
@@ -78,6 +78,28 @@ function detailFor(code: ApiError['code'], error: FastifyError): string {
   if (code === 'unsupported_media_type')
     return 'Send the body as JSON with Content-Type: application/json';
   return `The request body is not valid JSON: ${error.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'/, 'empty or malformed')}`;
+}
+
+/**
+ * One entry per field. A nullable field of the wrong type makes Ajv report each branch of
+ * its `anyOf` and the `anyOf` itself; a person wants "must be string or null" once.
+ */
+function mergeByField(errors: AjvError[], part: string): FieldError[] {
+  const byField = new Map<string, { types: string[]; values: string[]; first: FieldError }>();
+  for (const error of errors) {
+    if (error.keyword === 'anyOf') continue;
+    const fieldError = fieldErrorOf(error, part);
+    const entry = byField.get(fieldError.field) ?? { types: [], values: [], first: fieldError };
+    if (error.keyword === 'type') entry.types.push(String(error.params.type));
+    if (error.keyword === 'const') entry.values.push(JSON.stringify(error.params.allowedValue));
+    byField.set(fieldError.field, entry);
+  }
+  return [...byField.values()].map(({ types, values, first }) => {
+    if (values.length > 0)
+      return { field: first.field, message: `must be one of ${values.join(', ')}` };
+    if (types.length > 1) return { field: first.field, message: `must be ${types.join(' or ')}` };
+    return first;
+  });
 }
 
 /** An Ajv error as a dotted field path (`steps.0.type`, or a query parameter) and a sentence. */

@@ -1,5 +1,5 @@
 /** The top of the OpenAPI document; paths and schemas come from the route definitions. */
-export function openApiInfo(publicUrl: string) {
+export function openApiInfo() {
   return {
     openapi: '3.1.0',
     info: {
@@ -9,7 +9,8 @@ export function openApiInfo(publicUrl: string) {
         'Register entities and contacts, write templates and policies, then post events: Emivoy matches policies, renders templates and delivers mail through your own provider.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
-    servers: [{ url: publicUrl }],
+    // Relative: the document describes whichever server serves it.
+    servers: [{ url: '/', description: 'This Emivoy server' }],
     components: {
       securitySchemes: {
         apiKey: {

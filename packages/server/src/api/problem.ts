@@ -17,7 +17,6 @@ export const problemCodes = {
   policy_not_found: [404, 'Policy not found'],
   event_not_found: [404, 'Event not found'],
   api_key_not_found: [404, 'API key not found'],
-  method_not_allowed: [405, 'Method not allowed'],
   entity_exists: [409, 'An entity with this external_id already exists'],
   contact_exists: [409, 'This contact already has this role on the entity'],
   template_in_use: [409, 'The template is used by a policy'],

@@ -22,8 +22,9 @@ async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): 
   }
 }
 
-function parseLimit(value: string): number | null {
-  if (value === 'unlimited') return null;
+/** 'unlimited' stays a word: commander turns a parser's null into an empty string. */
+function parseLimit(value: string): number | 'unlimited' {
+  if (value === 'unlimited') return value;
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 0) {
     throw new InvalidArgumentError('expected a whole number ≥ 0 or "unlimited"');
@@ -100,7 +101,10 @@ export function accountsCommand(): Command {
     .requiredOption('--monthly-event-limit <n>', 'events a month, or "unlimited"', parseLimit)
     .option('--json', 'print the account as JSON')
     .action(
-      async (accountId: string, options: { monthlyEventLimit: number | null; json?: boolean }) => {
+      async (
+        accountId: string,
+        options: { monthlyEventLimit: number | 'unlimited'; json?: boolean },
+      ) => {
         const defaultLimit = loadConfig().monthlyEventLimit;
         await withDatabase(async ({ db }) => {
           if (!(await findAccount(db, accountId))) {
@@ -108,7 +112,12 @@ export function accountsCommand(): Command {
             process.exitCode = 1;
             return;
           }
-          const account = await setMonthlyEventLimit(db, accountId, options.monthlyEventLimit);
+          const limit = options.monthlyEventLimit;
+          const account = await setMonthlyEventLimit(
+            db,
+            accountId,
+            limit === 'unlimited' ? null : limit,
+          );
           if (!account) return;
           const row = describe(account, defaultLimit);
           process.stdout.write(

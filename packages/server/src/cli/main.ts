@@ -12,7 +12,7 @@ const program = new Command('emivoy')
   .version('0.1.0')
   .addHelpText(
     'after',
-    `\nEnvironment variables:\n${environmentVariables.map((v) => `  ${v.name.padEnd(28)} ${v.description}`).join('\n')}\n\nExample:\n  emivoy serve                          API, console and worker on http://127.0.0.1:8080\n  emivoy accounts create --name Acme --json\n`,
+    `\nEnvironment variables:\n${environmentVariables.map((v) => `  ${v.name.padEnd(28)} ${v.description}`).join('\n')}\n\nExample:\n  emivoy serve                          the API on http://127.0.0.1:8080\n  emivoy accounts create --name Acme --json\n`,
   );
 
 program.addCommand(serveCommand());

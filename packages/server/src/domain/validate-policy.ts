@@ -50,6 +50,7 @@ function validateSteps(raw: Array<Record<string, unknown>>, errors: FieldError[]
       return;
     }
     if (step.type === 'wait') {
+      unknownKeys(step, ['type', 'duration'], at, errors);
       const duration = step.duration;
       if (typeof duration !== 'string' || parseDuration(duration) === null) {
         errors.push({
@@ -59,7 +60,6 @@ function validateSteps(raw: Array<Record<string, unknown>>, errors: FieldError[]
         });
         return;
       }
-      unknownKeys(step, ['type', 'duration'], at, errors);
       steps.push({ type: 'wait', duration });
       return;
     }
@@ -74,14 +74,19 @@ function validateSendEmail(
   errors: FieldError[],
 ): PolicyStep | null {
   unknownKeys(step, ['type', 'template_id', 'to_roles'], at, errors);
-  if (typeof step.template_id !== 'string' || !step.template_id.startsWith('tpl_')) {
-    errors.push({ field: `${at}.template_id`, message: 'must be a template id (tpl_…)' });
-    return null;
-  }
-  if (step.to_roles === undefined) return { type: 'send_email', template_id: step.template_id };
+  const templateId = step.template_id;
+  const idOk = typeof templateId === 'string' && templateId.startsWith('tpl_');
+  if (!idOk) errors.push({ field: `${at}.template_id`, message: 'must be a template id (tpl_…)' });
+  // Checked even after a bad template_id, so that one answer names both fields.
+  const roles =
+    step.to_roles === undefined
+      ? undefined
+      : validateRoles(step.to_roles, `${at}.to_roles`, errors);
+  if (!idOk || roles === null) return null;
 
-  const roles = validateRoles(step.to_roles, `${at}.to_roles`, errors);
-  return roles ? { type: 'send_email', template_id: step.template_id, to_roles: roles } : null;
+  return roles
+    ? { type: 'send_email', template_id: templateId, to_roles: roles }
+    : { type: 'send_email', template_id: templateId };
 }
 
 function validateRoles(raw: unknown, at: string, errors: FieldError[]): string[] | null {

@@ -49,7 +49,7 @@ export async function setMonthlyEventLimit(
 
 /** The limit in force for an account: its own, else the server's default; null is none. */
 export function effectiveEventLimit(
-  account: AccountRow,
+  account: Pick<AccountRow, 'monthly_event_limit'>,
   defaultLimit: number | null,
 ): number | null {
   if (account.monthly_event_limit === null) return defaultLimit;

@@ -33,13 +33,16 @@ export async function createApiKey(
   return { row, secret };
 }
 
+/** The key with this secret and its account's plan, in one query: every request needs both. */
 export async function findApiKeyBySecret(
   db: Kysely<Database>,
   secret: string,
-): Promise<ApiKeyRow | undefined> {
+): Promise<(ApiKeyRow & { monthly_event_limit: number | null }) | undefined> {
   return db
     .selectFrom('api_keys')
-    .selectAll()
+    .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
+    .selectAll('api_keys')
+    .select('accounts.monthly_event_limit')
     .where('key_hash', '=', hashApiKeySecret(secret))
     .executeTakeFirst();
 }

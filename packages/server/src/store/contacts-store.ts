@@ -14,25 +14,53 @@ export interface ContactInput {
   attributes?: Record<string, unknown> | undefined;
 }
 
+/**
+ * Attaches a contact to an entity of the account, or returns undefined when the account has
+ * no entity with that `entity_id`. Emails are stored lowercased, so that the uniqueness of
+ * (entity, role, email) and the `email` filter ignore case, as mail servers do in practice.
+ */
 export async function insertContact(
   db: Kysely<Database>,
   accountId: string,
   input: ContactInput,
   now = Date.now(),
-): Promise<ContactRow> {
+): Promise<ContactRow | undefined> {
   const row: ContactRow = {
     id: newId('con', now),
     account_id: accountId,
     entity_id: input.entity_id,
     role: input.role,
-    email: input.email,
+    email: input.email.toLowerCase(),
     name: input.name ?? null,
     attributes: JSON.stringify(input.attributes ?? {}),
     created_at: now,
     updated_at: now,
   };
-  await db.insertInto('contacts').values(row).execute();
-  return row;
+  return db.transaction().execute(async (trx) => {
+    if (!(await lockEntity(trx, accountId, input.entity_id))) return undefined;
+
+    await trx.insertInto('contacts').values(row).execute();
+    return row;
+  });
+}
+
+/**
+ * Whether the entity exists, holding its row until the transaction ends, so that deleting
+ * the entity waits for the new contact. The update changes nothing: it is the one row lock
+ * that SQLite and PostgreSQL spell the same way.
+ */
+async function lockEntity(
+  trx: Kysely<Database>,
+  accountId: string,
+  externalId: string,
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('entities')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('account_id', '=', accountId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export async function findContact(
@@ -64,7 +92,7 @@ export async function patchContact(
 ): Promise<ContactRow | undefined> {
   const changes: Partial<ContactRow> = { updated_at: now };
   if (patch.role !== undefined) changes.role = patch.role;
-  if (patch.email !== undefined) changes.email = patch.email;
+  if (patch.email !== undefined) changes.email = patch.email.toLowerCase();
   if (patch.name !== undefined) changes.name = patch.name;
   if (patch.attributes !== undefined) changes.attributes = JSON.stringify(patch.attributes);
 

@@ -103,17 +103,21 @@ export async function deleteEntity(
   externalId: string,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    await trx
-      .deleteFrom('contacts')
-      .where('account_id', '=', accountId)
-      .where('entity_id', '=', externalId)
-      .execute();
+    // The entity row goes first: its lock makes a concurrent insertContact (which locks the
+    // same row) wait, so no contact can be added between the two deletes and be orphaned.
     const result = await trx
       .deleteFrom('entities')
       .where('account_id', '=', accountId)
       .where('external_id', '=', externalId)
       .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    if (result.numDeletedRows === 0n) return false;
+
+    await trx
+      .deleteFrom('contacts')
+      .where('account_id', '=', accountId)
+      .where('entity_id', '=', externalId)
+      .execute();
+    return true;
   });
 }
 

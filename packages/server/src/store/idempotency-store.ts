@@ -120,6 +120,38 @@ export async function completeIdempotencyKey(
     .execute();
 }
 
+/**
+ * Stores the answer of a request that did its work in this same transaction and took no
+ * claim up front (events). A plain insert: a concurrent twin fails on the key and rolls back
+ * its whole transaction, then replays this answer.
+ */
+export async function recordIdempotentAnswer(
+  trx: Kysely<Database>,
+  accountId: string,
+  key: string,
+  requestHash: string,
+  response: { status: number; body: string },
+  now = Date.now(),
+): Promise<void> {
+  await trx
+    .deleteFrom('idempotency_keys')
+    .where('account_id', '=', accountId)
+    .where('key', '=', key)
+    .where('created_at', '<', now - idempotencyWindowMs)
+    .execute();
+  await trx
+    .insertInto('idempotency_keys')
+    .values({
+      account_id: accountId,
+      key,
+      request_hash: requestHash,
+      response_status: response.status,
+      response_body: response.body,
+      created_at: now,
+    })
+    .execute();
+}
+
 /** Forgets a claim whose request failed in a way worth retrying (5xx, 429). */
 export async function releaseIdempotencyKey(
   db: Kysely<Database>,

@@ -1,5 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, PostgresAdapter, type Selectable } from 'kysely';
 import type { PolicyDefinition } from '../domain/policy-definition.js';
+import { templateIdsOf } from '../domain/validate-policy.js';
 import { newId } from '../ids.js';
 import { containsText } from './contains-text.js';
 import type { Database, PoliciesTable } from './database.js';
@@ -14,7 +15,24 @@ export interface PolicyInput {
   definition: PolicyDefinition;
 }
 
-/** Inserts a policy at version 1, recording that version for the runs that will pin it. */
+/** Some `send_email` step names a template this account does not have. */
+export class MissingTemplatesError extends Error {
+  override name = 'MissingTemplatesError';
+
+  constructor(readonly templateIds: string[]) {
+    super(`no template ${templateIds.join(', ')} in this account`);
+  }
+}
+
+/** The policy was changed by someone else after the caller read what its patch builds on. */
+export class StalePolicyError extends Error {
+  override name = 'StalePolicyError';
+}
+
+/**
+ * Inserts a policy at version 1, recording that version for the runs that will pin it.
+ * Throws `MissingTemplatesError` (and stores nothing) when a step's template is missing.
+ */
 export async function insertPolicy(
   db: Kysely<Database>,
   accountId: string,
@@ -33,10 +51,44 @@ export async function insertPolicy(
     updated_at: now,
   };
   await db.transaction().execute(async (trx) => {
+    await requireTemplates(trx, accountId, input.definition);
     await trx.insertInto('policies').values(row).execute();
     await insertVersion(trx, row, now);
   });
   return row;
+}
+
+/**
+ * Throws unless every template the definition sends exists in the account. On PostgreSQL the
+ * templates are read FOR SHARE: a template delete in progress is waited for (and then seen),
+ * and one that starts later waits for this write, then finds the policy that uses it.
+ * SQLite needs no lock: its writers take turns.
+ */
+async function requireTemplates(
+  trx: Kysely<Database>,
+  accountId: string,
+  definition: PolicyDefinition,
+): Promise<void> {
+  const ids = templateIdsOf(definition);
+  if (ids.length === 0) return;
+
+  let query = trx
+    .selectFrom('templates')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids);
+  if (hasRowLocks(trx)) query = query.forShare();
+  const found = new Set((await query.execute()).map((row) => row.id));
+
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) throw new MissingTemplatesError(missing);
+}
+
+/** Whether the database has row locks (PostgreSQL) or serialises writers instead (SQLite). */
+function hasRowLocks(db: Kysely<Database>): boolean {
+  // NOTE: Kysely has no public way to ask which dialect a connection speaks; the adapter is
+  // the reliable tell, and `forShare()` on SQLite would be a syntax error.
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 async function insertVersion(db: Kysely<Database>, row: PolicyRow, now: number): Promise<void> {
@@ -70,11 +122,17 @@ export interface PolicyPatch {
   event_type?: string | undefined;
   enabled?: boolean | undefined;
   definition?: PolicyDefinition | undefined;
+  /**
+   * The version the caller read and merged `definition` from: if the policy has moved on
+   * since, the patch throws `StalePolicyError` rather than overwrite the other change.
+   */
+  baseVersion?: number | undefined;
 }
 
 /**
- * Applies a patch. A changed definition makes a new version: runs already started keep the
- * version they pinned, runs started from now on get the new one.
+ * Applies a patch. A changed definition or event type makes a new version: runs already
+ * started keep the version they pinned, runs started from now on get the new one.
+ * Throws `MissingTemplatesError` or `StalePolicyError`, changing nothing.
  */
 export async function patchPolicy(
   db: Kysely<Database>,
@@ -84,23 +142,54 @@ export async function patchPolicy(
   now = Date.now(),
 ): Promise<PolicyRow | undefined> {
   return db.transaction().execute(async (trx) => {
-    const current = await findPolicy(trx, accountId, policyId);
+    const current = await findPolicyForUpdate(trx, accountId, policyId);
     if (!current) return undefined;
+    if (patch.baseVersion !== undefined && patch.baseVersion !== current.version) {
+      throw new StalePolicyError(`policy ${policyId} is at version ${current.version} now`);
+    }
+    if (patch.definition) await requireTemplates(trx, accountId, patch.definition);
 
-    const next: PolicyRow = { ...current, updated_at: now };
-    if (patch.name !== undefined) next.name = patch.name;
-    if (patch.event_type !== undefined) next.event_type = patch.event_type;
-    if (patch.enabled !== undefined) next.enabled = patch.enabled ? 1 : 0;
-    if (patch.definition !== undefined) next.definition = JSON.stringify(patch.definition);
-
-    const newVersion =
-      next.definition !== current.definition || next.event_type !== current.event_type;
-    if (newVersion) next.version = current.version + 1;
-
-    await trx.updateTable('policies').set(next).where('id', '=', policyId).execute();
-    if (newVersion) await insertVersion(trx, next, now);
+    const next = patchedRow(current, patch, now);
+    await trx
+      .updateTable('policies')
+      .set(next)
+      .where('account_id', '=', accountId)
+      .where('id', '=', policyId)
+      .execute();
+    if (next.version !== current.version) await insertVersion(trx, next, now);
     return next;
   });
+}
+
+/**
+ * The current row, locked until the transaction ends on PostgreSQL, so that two patches
+ * cannot both make version N + 1. SQLite's writers take turns anyway.
+ */
+async function findPolicyForUpdate(
+  trx: Kysely<Database>,
+  accountId: string,
+  policyId: string,
+): Promise<PolicyRow | undefined> {
+  let query = trx
+    .selectFrom('policies')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', policyId);
+  if (hasRowLocks(trx)) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+function patchedRow(current: PolicyRow, patch: PolicyPatch, now: number): PolicyRow {
+  const next: PolicyRow = { ...current, updated_at: now };
+  if (patch.name !== undefined) next.name = patch.name;
+  if (patch.event_type !== undefined) next.event_type = patch.event_type;
+  if (patch.enabled !== undefined) next.enabled = patch.enabled ? 1 : 0;
+  if (patch.definition !== undefined) next.definition = JSON.stringify(patch.definition);
+
+  // Comparing the stored JSON is exact: definitions are built with their keys in one order.
+  const changed = next.definition !== current.definition || next.event_type !== current.event_type;
+  if (changed) next.version = current.version + 1;
+  return next;
 }
 
 export async function deletePolicy(

@@ -3,6 +3,7 @@ import { newId } from '../ids.js';
 import { containsText } from './contains-text.js';
 import type { Database, TemplatesTable } from './database.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
+import { policiesUsingTemplate } from './policies-store.js';
 
 export type TemplateRow = Selectable<TemplatesTable>;
 
@@ -63,11 +64,16 @@ export async function missingTemplateIds(
   return templateIds.filter((id) => !present.has(id));
 }
 
+/**
+ * Applies a patch to a template. `check` sees the template as stored by this patch and may
+ * throw to refuse it, which rolls the patch back.
+ */
 export async function patchTemplate(
   db: Kysely<Database>,
   accountId: string,
   templateId: string,
   patch: Partial<TemplateInput>,
+  check: (next: TemplateRow) => void,
   now = Date.now(),
 ): Promise<TemplateRow | undefined> {
   const changes: Partial<TemplateRow> = { updated_at: now };
@@ -76,27 +82,63 @@ export async function patchTemplate(
   if (patch.text_body !== undefined) changes.text_body = patch.text_body;
   if (patch.html_body !== undefined) changes.html_body = patch.html_body;
 
-  const result = await db
-    .updateTable('templates')
-    .set(changes)
-    .where('account_id', '=', accountId)
-    .where('id', '=', templateId)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) return undefined;
-  return findTemplate(db, accountId, templateId);
+  return db.transaction().execute(async (trx) => {
+    // NOTE: written first, then read: the update holds the row, so `check` judges this patch
+    // together with any patch committed just before it, never a stale copy.
+    const result = await trx
+      .updateTable('templates')
+      .set(changes)
+      .where('account_id', '=', accountId)
+      .where('id', '=', templateId)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return undefined;
+
+    const next = await findTemplate(trx, accountId, templateId);
+    if (next) check(next);
+    return next;
+  });
 }
 
+/** What a delete did: `usedBy` names the policies that kept the template from going. */
+export interface TemplateDeletion {
+  deleted: boolean;
+  usedBy: string[];
+}
+
+/** Deletes a template unless a policy's current definition sends it. */
 export async function deleteTemplate(
   db: Kysely<Database>,
   accountId: string,
   templateId: string,
-): Promise<boolean> {
-  const result = await db
-    .deleteFrom('templates')
-    .where('account_id', '=', accountId)
-    .where('id', '=', templateId)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+): Promise<TemplateDeletion> {
+  try {
+    const deleted = await db.transaction().execute(async (trx) => {
+      // NOTE: deleted first, then checked. The delete holds the row and a policy write reads
+      // its templates FOR SHARE, so that write either commits before the check sees it or
+      // waits for this delete and then finds the template gone.
+      const result = await trx
+        .deleteFrom('templates')
+        .where('account_id', '=', accountId)
+        .where('id', '=', templateId)
+        .executeTakeFirst();
+      if (result.numDeletedRows === 0n) return false;
+
+      const usedBy = await policiesUsingTemplate(trx, accountId, templateId);
+      if (usedBy.length > 0) throw new TemplateInUse(usedBy);
+      return true;
+    });
+    return { deleted, usedBy: [] };
+  } catch (error) {
+    if (error instanceof TemplateInUse) return { deleted: false, usedBy: error.policyIds };
+    throw error;
+  }
+}
+
+/** Thrown inside the delete's transaction to roll it back. */
+class TemplateInUse extends Error {
+  constructor(readonly policyIds: string[]) {
+    super('template is used by policies');
+  }
 }
 
 export async function listTemplates(

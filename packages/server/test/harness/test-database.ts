@@ -63,7 +63,20 @@ async function createPostgresDatabase(): Promise<string> {
   return url.toString();
 }
 
+/**
+ * Drops politely first: `with (force)` kills backends whose clients may still be saying
+ * goodbye, and pg then reports the FATAL on a client nobody listens to any more.
+ */
 async function dropPostgresDatabase(databaseUrl: string): Promise<void> {
   const name = new URL(databaseUrl).pathname.slice(1);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      await adminQuery(`drop database if exists ${name}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   await adminQuery(`drop database if exists ${name} with (force)`);
 }

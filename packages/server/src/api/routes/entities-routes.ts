@@ -37,6 +37,7 @@ export async function entitiesRoutes(app: App): Promise<void> {
     {
       schema: {
         tags,
+        operationId: 'createEntity',
         summary: 'Create an entity',
         body: EntityCreate,
         response: { 201: Type.Ref(Entity), ...errorResponses },
@@ -63,6 +64,7 @@ export async function entitiesRoutes(app: App): Promise<void> {
     {
       schema: {
         tags,
+        operationId: 'listEntities',
         summary: 'List entities',
         querystring: EntityListQuery,
         response: { 200: EntityPage, ...errorResponses },
@@ -85,6 +87,7 @@ export async function entitiesRoutes(app: App): Promise<void> {
     {
       schema: {
         tags,
+        operationId: 'getEntity',
         summary: 'Get an entity',
         params: EntityParams,
         response: { 200: Type.Ref(Entity), ...errorResponses },
@@ -102,6 +105,7 @@ export async function entitiesRoutes(app: App): Promise<void> {
     {
       schema: {
         tags,
+        operationId: 'replaceEntity',
         summary: 'Create or replace an entity',
         params: EntityParams,
         body: EntityReplace,
@@ -130,6 +134,7 @@ export async function entitiesRoutes(app: App): Promise<void> {
     {
       schema: {
         tags,
+        operationId: 'updateEntity',
         summary: 'Update some fields of an entity',
         params: EntityParams,
         body: EntityPatch,
@@ -155,6 +160,7 @@ export async function entitiesRoutes(app: App): Promise<void> {
     {
       schema: {
         tags,
+        operationId: 'deleteEntity',
         summary: 'Delete an entity and its contacts',
         params: EntityParams,
         response: { 204: Type.Null(), ...errorResponses },

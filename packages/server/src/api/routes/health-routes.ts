@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import type { App } from '../app-context.js';
 import { ApiError } from '../problem.js';
+import { errorResponses } from '../schemas/common.js';
 
 const Health = Type.Object({ status: Type.String() });
 
@@ -9,7 +10,15 @@ const Health = Type.Object({ status: Type.String() });
 export async function healthRoutes(app: App): Promise<void> {
   app.get(
     '/healthz',
-    { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: Health } } },
+    {
+      schema: {
+        operationId: 'healthz',
+        tags: ['operations'],
+        summary: 'Liveness',
+        security: [],
+        response: { 200: Health, ...errorResponses },
+      },
+    },
     async () => ({ status: 'ok' }),
   );
 

@@ -1,0 +1,308 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertTemplate } from '../src/store/templates-store.js';
+import { testDialects } from './harness/test-database.js';
+import { startTestServer, type TestAccount, type TestServer } from './harness/test-server.js';
+
+/** What account A owns; every probe tries to reach it with account B's key. */
+interface Owned {
+  entityId: string;
+  contactId: string;
+  templateId: string;
+  policyId: string;
+  eventId: string;
+  apiKeyId: string;
+}
+
+interface Context {
+  server: TestServer;
+  owner: TestAccount;
+  intruder: TestAccount;
+  owned: Owned;
+}
+
+type Probe = (ctx: Context) => Promise<void>;
+
+const asIntruder = (ctx: Context, method: any, url: string, body?: unknown) =>
+  ctx.server.request(method, url, {
+    key: ctx.intruder.key,
+    ...(body === undefined ? {} : { body }),
+  });
+
+const asOwner = (ctx: Context, method: any, url: string, body?: unknown) =>
+  ctx.server.request(method, url, { key: ctx.owner.key, ...(body === undefined ? {} : { body }) });
+
+function idsOf(list: { data: Array<Record<string, unknown>> }, field: string): unknown[] {
+  return list.data.map((row) => row[field]);
+}
+
+async function expectNotFound(
+  ctx: Context,
+  method: string,
+  url: string,
+  code: string,
+  body?: unknown,
+) {
+  const response = await asIntruder(ctx, method, url, body);
+  expect(response.status, `${method} ${url}`).toBe(404);
+  expect(response.body.code).toBe(code);
+}
+
+/**
+ * One probe per route under /api/v1, keyed as "METHOD /url-pattern". A route added without a
+ * probe here fails the first test: every route must show it keeps tenants apart.
+ */
+const probes: Record<string, Probe> = {
+  'GET /api/v1/entities': async (ctx) => {
+    const list = await asIntruder(ctx, 'GET', '/api/v1/entities?limit=100');
+    expect(idsOf(list.body, 'entity_id')).not.toContain(ctx.owned.entityId);
+    const search = await asIntruder(ctx, 'GET', `/api/v1/entities?q=${ctx.owned.entityId}`);
+    expect(search.body.data).toEqual([]);
+  },
+  'GET /api/v1/entities/:entity_id': (ctx) =>
+    expectNotFound(ctx, 'GET', `/api/v1/entities/${ctx.owned.entityId}`, 'entity_not_found'),
+  'PATCH /api/v1/entities/:entity_id': (ctx) =>
+    expectNotFound(ctx, 'PATCH', `/api/v1/entities/${ctx.owned.entityId}`, 'entity_not_found', {
+      name: 'x',
+    }),
+  'DELETE /api/v1/entities/:entity_id': (ctx) =>
+    expectNotFound(ctx, 'DELETE', `/api/v1/entities/${ctx.owned.entityId}`, 'entity_not_found'),
+  'POST /api/v1/entities': async (ctx) => {
+    // The same external_id in another account is another entity, not a conflict.
+    const created = await asIntruder(ctx, 'POST', '/api/v1/entities', {
+      external_id: 'shared_ext',
+      entity_type: 'intruder',
+    });
+    expect(created.status).toBe(201);
+  },
+  'PUT /api/v1/entities/:entity_id': async (ctx) => {
+    const replaced = await asIntruder(ctx, 'PUT', '/api/v1/entities/shared_ext', {
+      entity_type: 'intruder2',
+    });
+    expect(replaced.status).toBe(200);
+    const owners = await asOwner(ctx, 'GET', '/api/v1/entities/shared_ext');
+    expect(owners.body.entity_type).toBe('owner');
+  },
+
+  'POST /api/v1/contacts': (ctx) =>
+    expectNotFound(ctx, 'POST', '/api/v1/contacts', 'entity_not_found', {
+      entity_id: ctx.owned.entityId,
+      role: 'billing_contact',
+      email: 'intruder@example.com',
+    }),
+  'GET /api/v1/contacts': async (ctx) => {
+    const list = await asIntruder(ctx, 'GET', '/api/v1/contacts?limit=100');
+    expect(idsOf(list.body, 'contact_id')).not.toContain(ctx.owned.contactId);
+    const filtered = await asIntruder(
+      ctx,
+      'GET',
+      `/api/v1/contacts?entity_id=${ctx.owned.entityId}`,
+    );
+    expect(filtered.body.data).toEqual([]);
+  },
+  'GET /api/v1/contacts/:contact_id': (ctx) =>
+    expectNotFound(ctx, 'GET', `/api/v1/contacts/${ctx.owned.contactId}`, 'contact_not_found'),
+  'PATCH /api/v1/contacts/:contact_id': (ctx) =>
+    expectNotFound(ctx, 'PATCH', `/api/v1/contacts/${ctx.owned.contactId}`, 'contact_not_found', {
+      name: 'x',
+    }),
+  'DELETE /api/v1/contacts/:contact_id': (ctx) =>
+    expectNotFound(ctx, 'DELETE', `/api/v1/contacts/${ctx.owned.contactId}`, 'contact_not_found'),
+
+  'POST /api/v1/templates': async (ctx) => {
+    const created = await asIntruder(ctx, 'POST', '/api/v1/templates', {
+      name: 'Mine',
+      subject: 'Hi',
+      text_body: 'x',
+    });
+    expect(created.status).toBe(201);
+    const owners = await asOwner(ctx, 'GET', '/api/v1/templates?limit=100');
+    expect(idsOf(owners.body, 'template_id')).not.toContain(created.body.template_id);
+  },
+  'GET /api/v1/templates': async (ctx) => {
+    const list = await asIntruder(ctx, 'GET', '/api/v1/templates?limit=100');
+    expect(idsOf(list.body, 'template_id')).not.toContain(ctx.owned.templateId);
+  },
+  'GET /api/v1/templates/:template_id': (ctx) =>
+    expectNotFound(ctx, 'GET', `/api/v1/templates/${ctx.owned.templateId}`, 'template_not_found'),
+  'PATCH /api/v1/templates/:template_id': (ctx) =>
+    expectNotFound(
+      ctx,
+      'PATCH',
+      `/api/v1/templates/${ctx.owned.templateId}`,
+      'template_not_found',
+      { name: 'x' },
+    ),
+  'DELETE /api/v1/templates/:template_id': (ctx) =>
+    expectNotFound(
+      ctx,
+      'DELETE',
+      `/api/v1/templates/${ctx.owned.templateId}`,
+      'template_not_found',
+    ),
+
+  'POST /api/v1/policies': async (ctx) => {
+    // Another account's template does not exist, as far as this account can tell.
+    const refused = await asIntruder(ctx, 'POST', '/api/v1/policies', {
+      name: 'Steal',
+      event_type: 'invoice.overdue',
+      steps: [{ type: 'send_email', template_id: ctx.owned.templateId }],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toContain(
+      'steps.0.template_id',
+    );
+  },
+  'GET /api/v1/policies': async (ctx) => {
+    const list = await asIntruder(ctx, 'GET', '/api/v1/policies?limit=100');
+    expect(idsOf(list.body, 'policy_id')).not.toContain(ctx.owned.policyId);
+  },
+  'GET /api/v1/policies/:policy_id': (ctx) =>
+    expectNotFound(ctx, 'GET', `/api/v1/policies/${ctx.owned.policyId}`, 'policy_not_found'),
+  'PATCH /api/v1/policies/:policy_id': (ctx) =>
+    expectNotFound(ctx, 'PATCH', `/api/v1/policies/${ctx.owned.policyId}`, 'policy_not_found', {
+      enabled: false,
+    }),
+  'DELETE /api/v1/policies/:policy_id': (ctx) =>
+    expectNotFound(ctx, 'DELETE', `/api/v1/policies/${ctx.owned.policyId}`, 'policy_not_found'),
+
+  'POST /api/v1/events': async (ctx) => {
+    await expectNotFound(ctx, 'POST', '/api/v1/events', 'entity_not_found', {
+      event_type: 'invoice.overdue',
+      entity_id: ctx.owned.entityId,
+    });
+    // The owner's Idempotency-Key means nothing in another account: no replay of its answer.
+    const own = await ctx.server.request('POST', '/api/v1/events', {
+      key: ctx.intruder.key,
+      headers: { 'idempotency-key': 'shared-key' },
+      body: { event_type: 'invoice.overdue', entity_id: 'shared_ext' },
+    });
+    expect(own.status).toBe(202);
+    expect(own.headers['idempotent-replayed']).toBeUndefined();
+    expect(own.body.event_id).not.toBe(ctx.owned.eventId);
+  },
+  'GET /api/v1/events': async (ctx) => {
+    const list = await asIntruder(ctx, 'GET', '/api/v1/events?limit=100');
+    expect(idsOf(list.body, 'event_id')).not.toContain(ctx.owned.eventId);
+  },
+  'GET /api/v1/events/:event_id': (ctx) =>
+    expectNotFound(ctx, 'GET', `/api/v1/events/${ctx.owned.eventId}`, 'event_not_found'),
+
+  'POST /api/v1/api-keys': async (ctx) => {
+    const created = await asIntruder(ctx, 'POST', '/api/v1/api-keys', { name: 'mine' });
+    const owners = await asOwner(ctx, 'GET', '/api/v1/api-keys?limit=100');
+    expect(idsOf(owners.body, 'api_key_id')).not.toContain(created.body.api_key_id);
+  },
+  'GET /api/v1/api-keys': async (ctx) => {
+    const list = await asIntruder(ctx, 'GET', '/api/v1/api-keys?limit=100');
+    expect(idsOf(list.body, 'api_key_id')).not.toContain(ctx.owned.apiKeyId);
+  },
+  'DELETE /api/v1/api-keys/:id': async (ctx) => {
+    await expectNotFound(
+      ctx,
+      'DELETE',
+      `/api/v1/api-keys/${ctx.owned.apiKeyId}`,
+      'api_key_not_found',
+    );
+    const stillWorks = await asOwner(ctx, 'GET', '/api/v1/api-keys');
+    expect(
+      stillWorks.body.data.find((k: any) => k.api_key_id === ctx.owned.apiKeyId).revoked_at,
+    ).toBeNull();
+  },
+
+  'GET /api/v1/usage': async (ctx) => {
+    const mine = await asIntruder(ctx, 'GET', '/api/v1/usage');
+    const theirs = await asOwner(ctx, 'GET', '/api/v1/usage');
+    expect(theirs.body.events).toBe(1);
+    expect(mine.body.events).toBe(1);
+  },
+};
+
+describe.each(testDialects())('tenant isolation on %s', (dialect) => {
+  let ctx: Context;
+  let snapshot: Record<string, unknown>;
+
+  const ownerView = async (c: Context) => {
+    const view: Record<string, unknown> = {};
+    for (const url of [
+      `/api/v1/entities/${c.owned.entityId}`,
+      '/api/v1/entities/shared_ext',
+      `/api/v1/contacts/${c.owned.contactId}`,
+      `/api/v1/templates/${c.owned.templateId}`,
+      `/api/v1/policies/${c.owned.policyId}`,
+      `/api/v1/events/${c.owned.eventId}`,
+      '/api/v1/contacts?limit=100',
+      '/api/v1/events?limit=100',
+    ]) {
+      view[url] = (await asOwner(c, 'GET', url)).body;
+    }
+    return view;
+  };
+
+  beforeAll(async () => {
+    const server = await startTestServer(dialect);
+    const owner = server.account;
+    const intruder = await server.createTestAccount('Intruder');
+    const send = (method: any, url: string, body: unknown) =>
+      server.request(method, url, { key: owner.key, body });
+
+    await send('POST', '/api/v1/entities', { external_id: 'acct_owner', entity_type: 'account' });
+    await send('POST', '/api/v1/entities', { external_id: 'shared_ext', entity_type: 'owner' });
+    const contact = await send('POST', '/api/v1/contacts', {
+      entity_id: 'acct_owner',
+      role: 'billing_contact',
+      email: 'owner@example.com',
+    });
+    const template = await insertTemplate(server.database.handle.db, owner.accountId, {
+      name: 'Owner template',
+      subject: 'Hello',
+      text_body: 'Hi',
+    });
+    const policy = await send('POST', '/api/v1/policies', {
+      name: 'Owner policy',
+      event_type: 'invoice.overdue',
+      steps: [{ type: 'send_email', template_id: template.id }],
+    });
+    const event = await server.request('POST', '/api/v1/events', {
+      key: owner.key,
+      headers: { 'idempotency-key': 'shared-key' },
+      body: { event_type: 'invoice.overdue', entity_id: 'acct_owner' },
+    });
+    const apiKey = await send('POST', '/api/v1/api-keys', { name: 'owner extra' });
+    for (const response of [contact, policy, event, apiKey])
+      expect(response.status).toBeLessThan(300);
+
+    ctx = {
+      server,
+      owner,
+      intruder,
+      owned: {
+        entityId: 'acct_owner',
+        contactId: contact.body.contact_id,
+        templateId: template.id,
+        policyId: policy.body.policy_id,
+        eventId: event.body.event_id,
+        apiKeyId: apiKey.body.api_key_id,
+      },
+    };
+    snapshot = await ownerView(ctx);
+  });
+  afterAll(async () => {
+    await ctx?.server.close();
+  });
+
+  it('has a probe for every route under /api/v1, and none for a route that is gone', () => {
+    const routes = ctx.server.app.routeTable
+      .filter((route) => route.url.startsWith('/api/v1') && route.method !== 'HEAD')
+      .map((route) => `${route.method} ${route.url}`);
+    expect(routes.filter((route) => !probes[route])).toEqual([]);
+    expect(Object.keys(probes).filter((probe) => !routes.includes(probe))).toEqual([]);
+  });
+
+  for (const [route, probe] of Object.entries(probes)) {
+    it(`keeps ${route} inside the caller's account`, () => probe(ctx));
+  }
+
+  it("left every one of the owner's rows exactly as it was", async () => {
+    expect(await ownerView(ctx)).toEqual(snapshot);
+  });
+});
