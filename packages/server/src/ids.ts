@@ -11,7 +11,10 @@ export type IdPrefix =
   | 'evt'
   | 'run'
   | 'msg'
-  | 'usr';
+  | 'usr'
+  // Internal rows: run log entries and message status changes.
+  | 'log'
+  | 'hst';
 
 // Monotonic, so ids minted in the same millisecond still sort in creation order:
 // cursor pagination relies on that.

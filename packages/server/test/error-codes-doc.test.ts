@@ -9,7 +9,7 @@ const doc = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..
 describe('docs/errors.md', () => {
   it('lists every error code with its status, and no code that does not exist', () => {
     const text = fs.readFileSync(doc, 'utf8');
-    const rows = [...text.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \|/gm)].map((m) => [
+    const rows = [...text.matchAll(/^\|\s*`([a-z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [
       m[1],
       Number(m[2]),
     ]);

@@ -27,7 +27,8 @@ describe.each(testDialects())('events on %s', (dialect) => {
     expect(posted.body.event_id).toMatch(/^evt_[0-9a-z]{26}$/);
 
     const fetched = await server.request('GET', `/api/v1/events/${posted.body.event_id}`);
-    expect(fetched.body).toEqual(posted.body);
+    const { runs_started: _started, runs_cancelled: _cancelled, ...event } = posted.body;
+    expect(fetched.body).toEqual({ ...event, runs: [], messages: [] });
     const list = await server.request('GET', '/api/v1/events?event_type=invoice.overdue');
     expect(list.body.data.map((e: { event_id: string }) => e.event_id)).toContain(
       posted.body.event_id,

@@ -9,7 +9,6 @@ const seedTemplate = {
   subject: 'Invoice #{{invoice_id}} is overdue',
   text_body:
     'Hi {{contact_name}}, invoice #{{invoice_id}} for ' +
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a dollar sign, then Liquid output
     '${{amount}} is {{days_overdue}} days overdue.',
   html_body: '<p>Hi {{contact_name}},...</p>',
 };

@@ -11,6 +11,9 @@ interface Owned {
   policyId: string;
   eventId: string;
   apiKeyId: string;
+  runId: string;
+  messageId: string;
+  suppressed: string;
 }
 
 interface Context {
@@ -139,6 +142,14 @@ const probes: Record<string, Probe> = {
       `/api/v1/templates/${ctx.owned.templateId}`,
       'template_not_found',
     ),
+  'POST /api/v1/templates/:template_id/preview': (ctx) =>
+    expectNotFound(
+      ctx,
+      'POST',
+      `/api/v1/templates/${ctx.owned.templateId}/preview`,
+      'template_not_found',
+      {},
+    ),
 
   'POST /api/v1/policies': async (ctx) => {
     // Another account's template does not exist, as far as this account can tell.
@@ -209,6 +220,57 @@ const probes: Record<string, Probe> = {
     ).toBeNull();
   },
 
+  'GET /api/v1/runs': async (ctx) => {
+    const list = await asIntruder(ctx, 'GET', '/api/v1/runs?limit=100');
+    expect(idsOf(list.body, 'run_id')).not.toContain(ctx.owned.runId);
+    const byEvent = await asIntruder(ctx, 'GET', `/api/v1/runs?event_id=${ctx.owned.eventId}`);
+    expect(byEvent.body.data).toEqual([]);
+  },
+  'GET /api/v1/runs/:run_id': (ctx) =>
+    expectNotFound(ctx, 'GET', `/api/v1/runs/${ctx.owned.runId}`, 'run_not_found'),
+  'POST /api/v1/runs/:run_id/cancel': (ctx) =>
+    expectNotFound(ctx, 'POST', `/api/v1/runs/${ctx.owned.runId}/cancel`, 'run_not_found'),
+  'POST /api/v1/runs/:run_id/advance': (ctx) =>
+    expectNotFound(ctx, 'POST', `/api/v1/runs/${ctx.owned.runId}/advance`, 'run_not_found'),
+
+  'GET /api/v1/messages': async (ctx) => {
+    const list = await asIntruder(ctx, 'GET', '/api/v1/messages?limit=100');
+    expect(idsOf(list.body, 'message_id')).not.toContain(ctx.owned.messageId);
+    const byAddress = await asIntruder(ctx, 'GET', '/api/v1/messages?to=owner@example.com');
+    expect(byAddress.body.data).toEqual([]);
+  },
+  'GET /api/v1/messages/:message_id': (ctx) =>
+    expectNotFound(ctx, 'GET', `/api/v1/messages/${ctx.owned.messageId}`, 'message_not_found'),
+
+  'GET /api/v1/entities/:entity_id/timeline': (ctx) =>
+    expectNotFound(
+      ctx,
+      'GET',
+      `/api/v1/entities/${ctx.owned.entityId}/timeline`,
+      'entity_not_found',
+    ),
+
+  'GET /api/v1/suppressions': async (ctx) => {
+    const list = await asIntruder(ctx, 'GET', '/api/v1/suppressions?limit=100');
+    expect(idsOf(list.body, 'email')).not.toContain(ctx.owned.suppressed);
+  },
+  'POST /api/v1/suppressions': async (ctx) => {
+    // Suppressing an address in one account does not stop another account's mail to it.
+    const created = await asIntruder(ctx, 'POST', '/api/v1/suppressions', {
+      email: 'owner@example.com',
+    });
+    expect(created.status).toBe(201);
+    const owners = await asOwner(ctx, 'GET', '/api/v1/suppressions?email=owner@example.com');
+    expect(owners.body.data).toEqual([]);
+  },
+  'DELETE /api/v1/suppressions/:email': (ctx) =>
+    expectNotFound(
+      ctx,
+      'DELETE',
+      `/api/v1/suppressions/${ctx.owned.suppressed}`,
+      'suppression_not_found',
+    ),
+
   'GET /api/v1/usage': async (ctx) => {
     const mine = await asIntruder(ctx, 'GET', '/api/v1/usage');
     const theirs = await asOwner(ctx, 'GET', '/api/v1/usage');
@@ -230,6 +292,10 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       `/api/v1/templates/${c.owned.templateId}`,
       `/api/v1/policies/${c.owned.policyId}`,
       `/api/v1/events/${c.owned.eventId}`,
+      `/api/v1/runs/${c.owned.runId}`,
+      `/api/v1/messages/${c.owned.messageId}`,
+      `/api/v1/entities/${c.owned.entityId}/timeline`,
+      '/api/v1/suppressions',
       '/api/v1/contacts?limit=100',
       '/api/v1/events?limit=100',
     ]) {
@@ -268,8 +334,13 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       body: { event_type: 'invoice.overdue', entity_id: 'acct_owner' },
     });
     const apiKey = await send('POST', '/api/v1/api-keys', { name: 'owner extra' });
-    for (const response of [contact, policy, event, apiKey])
+    const suppression = await send('POST', '/api/v1/suppressions', { email: 'gone@example.com' });
+    for (const response of [contact, policy, event, apiKey, suppression]) {
       expect(response.status).toBeLessThan(300);
+    }
+    await server.worker.drain();
+    const messages = await server.request('GET', '/api/v1/messages', { key: owner.key });
+    expect(messages.body.data).toHaveLength(1);
 
     ctx = {
       server,
@@ -282,6 +353,9 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
         policyId: policy.body.policy_id,
         eventId: event.body.event_id,
         apiKeyId: apiKey.body.api_key_id,
+        runId: event.body.runs_started[0].run_id,
+        messageId: messages.body.data[0].message_id,
+        suppressed: 'gone@example.com',
       },
     };
     snapshot = await ownerView(ctx);

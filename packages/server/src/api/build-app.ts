@@ -20,9 +20,10 @@ import { sharedSchemas } from './schemas/shared-schemas.js';
 /** The largest request body accepted (DESIGN.md: 1 MiB, else 413). */
 export const bodyLimit = 1024 * 1024;
 
-export interface BuildAppOptions extends Omit<Services, 'now'> {
+export interface BuildAppOptions extends Omit<Services, 'now' | 'wakeWorker'> {
   logger: Logger;
   now?: () => number;
+  wakeWorker?: () => void;
 }
 
 /**
@@ -63,7 +64,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
-  app.decorate('services', { ...options, now: options.now ?? Date.now });
+  app.decorate('services', {
+    ...options,
+    now: options.now ?? Date.now,
+    wakeWorker: options.wakeWorker ?? (() => {}),
+  });
   const routeTable: Array<{ method: string; url: string }> = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {

@@ -14,6 +14,11 @@ export interface Database {
   events: EventsTable;
   usage_counters: UsageCountersTable;
   idempotency_keys: IdempotencyKeysTable;
+  runs: RunsTable;
+  run_log: RunLogTable;
+  messages: MessagesTable;
+  message_status_history: MessageStatusHistoryTable;
+  suppressions: SuppressionsTable;
 }
 
 export interface AccountsTable {
@@ -120,5 +125,110 @@ export interface IdempotencyKeysTable {
   /** Null while the first request is still being answered. */
   response_status: number | null;
   response_body: string | null;
+  created_at: number;
+}
+
+/**
+ * `scheduled` and `waiting` runs are active: due when `wake_at` has passed. `step_index` is
+ * the next step to execute. A lease (`lease_owner` until `lease_until`) marks a run a worker
+ * is executing; an expired lease means that worker died and another may take the run.
+ */
+export type RunStatus = 'scheduled' | 'waiting' | 'completed' | 'cancelled' | 'failed';
+
+export interface RunsTable {
+  id: string;
+  account_id: string;
+  policy_id: string;
+  policy_version: number;
+  event_id: string;
+  entity_id: string;
+  livemode: number;
+  status: RunStatus;
+  step_index: number;
+  wake_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  attempts: number;
+  last_error: string | null;
+  cancelled_by_event_id: string | null;
+  created_at: number;
+  updated_at: number;
+  ended_at: number | null;
+}
+
+/** What happened to a run, step by step: the answer to "why was nothing sent?". */
+export interface RunLogTable {
+  id: string;
+  run_id: string;
+  account_id: string;
+  step_index: number | null;
+  kind: string;
+  /** JSON: recipients queued or skipped with the reason, the wake-up time, the error. */
+  detail: string;
+  at: number;
+}
+
+/**
+ * `queued` messages are due for delivery at `next_attempt_at`. `captured` means the outbox
+ * kept it (test mode, or no provider configured): nothing left the server.
+ */
+export type MessageStatus =
+  | 'queued'
+  | 'captured'
+  | 'sent'
+  | 'delivered'
+  | 'failed'
+  | 'bounced'
+  | 'opened'
+  | 'clicked'
+  | 'spam_reported'
+  | 'unsubscribed';
+
+export interface MessagesTable {
+  id: string;
+  account_id: string;
+  run_id: string;
+  step_index: number;
+  event_id: string;
+  entity_id: string;
+  contact_id: string | null;
+  template_id: string;
+  livemode: number;
+  provider: string;
+  to_email: string;
+  to_name: string | null;
+  subject: string;
+  text_body: string | null;
+  html_body: string | null;
+  status: MessageStatus;
+  attempts: number;
+  next_attempt_at: number | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  provider_message_id: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+export interface MessageStatusHistoryTable {
+  id: string;
+  message_id: string;
+  status: string;
+  detail: string | null;
+  at: number;
+}
+
+export type SuppressionReason = 'bounce' | 'invalid' | 'spam_report' | 'unsubscribe' | 'manual';
+
+/** An address of an account that must not be mailed again, and why. */
+export interface SuppressionsTable {
+  account_id: string;
+  email: string;
+  reason: SuppressionReason;
+  detail: string | null;
+  /** The message whose bounce, complaint or unsubscribe added it, if any. */
+  message_id: string | null;
   created_at: number;
 }

@@ -1,9 +1,10 @@
-import { type Kysely, PostgresAdapter, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { PolicyDefinition } from '../domain/policy-definition.js';
 import { templateIdsOf } from '../domain/validate-policy.js';
 import { newId } from '../ids.js';
 import { containsText } from './contains-text.js';
 import type { Database, PoliciesTable } from './database.js';
+import { hasRowLocks } from './has-row-locks.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
 
 export type PolicyRow = Selectable<PoliciesTable>;
@@ -82,13 +83,6 @@ async function requireTemplates(
 
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) throw new MissingTemplatesError(missing);
-}
-
-/** Whether the database has row locks (PostgreSQL) or serialises writers instead (SQLite). */
-function hasRowLocks(db: Kysely<Database>): boolean {
-  // NOTE: Kysely has no public way to ask which dialect a connection speaks; the adapter is
-  // the reliable tell, and `forShare()` on SQLite would be a syntax error.
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 async function insertVersion(db: Kysely<Database>, row: PolicyRow, now: number): Promise<void> {

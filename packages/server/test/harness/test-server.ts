@@ -2,6 +2,7 @@ import type { InjectOptions } from 'fastify';
 import type { App } from '../../src/api/app-context.js';
 import { buildApp } from '../../src/api/build-app.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import { Worker, type WorkerOptions } from '../../src/engine/worker.js';
 import { createLogger } from '../../src/logger.js';
 import { createAccount } from '../../src/store/accounts-store.js';
 import { createApiKey } from '../../src/store/api-keys-store.js';
@@ -25,6 +26,8 @@ export interface TestServer {
   app: App;
   database: TestDatabase;
   config: Config;
+  /** A worker on the same database and clock, not started: call `drain()` to run due work. */
+  worker: Worker;
   /** The first account; `createTestAccount` makes more. */
   account: TestAccount;
   createTestAccount(name?: string): Promise<TestAccount>;
@@ -45,7 +48,11 @@ export interface TestServer {
 /** A real app on a fresh database of the given kind, answering in-process through `inject`. */
 export async function startTestServer(
   dialect: Dialect,
-  options: { env?: Record<string, string>; now?: () => number } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: () => number;
+    worker?: Partial<Omit<WorkerOptions, 'db' | 'logger' | 'now'>>;
+  } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(dialect);
   const config = loadConfig({
@@ -54,10 +61,17 @@ export async function startTestServer(
     ...options.env,
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const worker = new Worker({
+    db: database.handle.db,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...options.worker,
+  });
   const app = await buildApp({
     config,
     database: database.handle,
     logger,
+    wakeWorker: () => worker.wake(),
     ...(options.now ? { now: options.now } : {}),
   });
   await app.ready();
@@ -75,6 +89,7 @@ export async function startTestServer(
     app,
     database,
     config,
+    worker,
     account,
     createTestAccount,
     request: async (method, url, requestOptions = {}) => {
@@ -99,6 +114,7 @@ export async function startTestServer(
       return { status: response.statusCode, headers: response.headers, body };
     },
     close: async () => {
+      await worker.stop();
       await app.close();
       await database.drop();
     },

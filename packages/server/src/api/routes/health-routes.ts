@@ -26,9 +26,11 @@ export async function healthRoutes(app: App): Promise<void> {
     '/readyz',
     {
       schema: {
+        operationId: 'readyz',
         tags: ['operations'],
         summary: 'Readiness: the database answers',
-        response: { 200: Health },
+        security: [],
+        response: { 200: Health, ...errorResponses },
       },
     },
     async (request) => {

@@ -16,6 +16,90 @@ export const Event = Type.Object(
   { $id: 'Event', title: 'Event' },
 );
 
+const RunReference = Type.Object(
+  { run_id: Type.String(), policy_id: Type.String(), policy_version: Type.Integer() },
+  { title: 'RunReference' },
+);
+
+/** The 202 answer: the stored event, the runs it started and the runs it cancelled. */
+export const EventAccepted = Type.Composite(
+  [
+    Type.Omit(Event, ['object']),
+    Type.Object({
+      object: Type.Literal('event'),
+      runs_started: Type.Array(RunReference),
+      runs_cancelled: Type.Array(RunReference, {
+        description: "Active runs this event cancelled through their policies' cancel_on",
+      }),
+    }),
+  ],
+  { title: 'EventAccepted' },
+);
+
+/** `GET /events/{event_id}`: the event with every run it started and every message sent. */
+export const EventDetail = Type.Composite(
+  [
+    Type.Omit(Event, ['object']),
+    Type.Object({
+      object: Type.Literal('event'),
+      runs: Type.Array(Type.Ref('Run')),
+      messages: Type.Array(Type.Ref('Message')),
+    }),
+  ],
+  { title: 'EventDetail' },
+);
+
+const DryRunEmail = Type.Object({
+  to: Type.Object({ email: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+  contact_id: Type.String(),
+  role: Type.String(),
+  subject: Type.String(),
+  text_body: Type.Union([Type.String(), Type.Null()]),
+  html_body: Type.Union([Type.String(), Type.Null()]),
+});
+
+const DryRunStep = Type.Object({
+  step_index: Type.Integer(),
+  type: Type.Union([Type.Literal('send_email'), Type.Literal('wait')]),
+  at: Timestamp,
+  duration: Type.Optional(Type.String()),
+  wakes_at: Type.Optional(Timestamp),
+  template_id: Type.Optional(Type.String()),
+  emails: Type.Optional(Type.Array(DryRunEmail)),
+  skipped: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+  error: Type.Optional(Type.String()),
+});
+
+/** `POST /events?dry_run=true`: what would happen; nothing is stored. */
+export const EventDryRun = Type.Object(
+  {
+    object: Type.Literal('event_dry_run'),
+    event_type: Type.String(),
+    entity_id: Type.String(),
+    data: Type.Record(Type.String(), Type.Unknown()),
+    livemode: Type.Boolean(),
+    matched_policies: Type.Array(
+      Type.Object({
+        policy_id: Type.String(),
+        name: Type.String(),
+        policy_version: Type.Integer(),
+        steps: Type.Array(DryRunStep),
+      }),
+    ),
+    runs_cancelled: Type.Array(RunReference),
+  },
+  { title: 'EventDryRun' },
+);
+
+export const EventCreateQuery = Type.Object(
+  {
+    dry_run: Type.Optional(
+      Type.Boolean({ description: 'Answer what would happen (200) and store nothing' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const EventCreate = Type.Object(
   {
     event_type: Type.String({

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
+import * as engine from './0002-engine.js';
 
 /**
  * Every migration, in order. They are forward-only: a deployed migration is never edited,
@@ -7,6 +8,7 @@ import * as initial from './0001-initial.js';
  */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-engine': engine,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,131 @@
+import type { Kysely } from 'kysely';
+import { parseDuration } from '../domain/duration.js';
+import type { PolicyDefinition } from '../domain/policy-definition.js';
+import type { Database, RunStatus } from '../store/database.js';
+import { findEntity } from '../store/entities-store.js';
+import { findEvent } from '../store/events-store.js';
+import { appendRunLog, type RunLogEntry } from '../store/run-log-store.js';
+import { activeRunStatuses, type RunRow } from '../store/runs-store.js';
+import type { EngineContext } from './engine-context.js';
+import { StepFailedError } from './prepare-emails.js';
+import { executeSendEmail } from './send-email-step.js';
+
+/** Where a run stands after one advance. */
+interface RunPosition {
+  status: RunStatus;
+  stepIndex: number;
+  wakeAt: number;
+  error: string | null;
+}
+
+/**
+ * Executes a claimed run from its current step until it must wait or ends, all in one
+ * transaction: the messages it queues, its log and its new position commit together. If the
+ * worker dies midway nothing is kept, the lease expires and another worker starts the same
+ * steps again; the messages' unique key makes that repeat harmless.
+ *
+ * Returns the number of messages queued, or null when the run was no longer this worker's
+ * (cancelled meanwhile, or its lease was taken over).
+ */
+export async function advanceRun(ctx: EngineContext, run: RunRow): Promise<number | null> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.now();
+    // Lock the run first: a concurrent cancel then waits for this transaction, or this one
+    // finds the run cancelled and does nothing.
+    const locked = await trx
+      .updateTable('runs')
+      .set({ updated_at: now })
+      .where('id', '=', run.id)
+      .where('lease_owner', '=', ctx.owner)
+      .where('status', 'in', activeRunStatuses)
+      .executeTakeFirst();
+    if (locked.numUpdatedRows === 0n) return null;
+
+    const log: RunLogEntry[] = [];
+    const position = await executeSteps(trx, run, now, log);
+    await trx
+      .updateTable('runs')
+      .set({
+        status: position.status,
+        step_index: position.stepIndex,
+        wake_at: position.wakeAt,
+        last_error: position.error,
+        lease_owner: null,
+        lease_until: null,
+        updated_at: now,
+        ended_at: position.status === 'waiting' ? null : now,
+      })
+      .where('id', '=', run.id)
+      .execute();
+    await appendRunLog(trx, log, now);
+    return log.filter((entry) => entry.kind === 'email_queued').length;
+  });
+}
+
+async function executeSteps(
+  trx: Kysely<Database>,
+  run: RunRow,
+  now: number,
+  log: RunLogEntry[],
+): Promise<RunPosition> {
+  const entry = (
+    kind: RunLogEntry['kind'],
+    stepIndex: number | null,
+    detail: Record<string, unknown>,
+  ) =>
+    log.push({ run_id: run.id, account_id: run.account_id, step_index: stepIndex, kind, detail });
+
+  const version = await trx
+    .selectFrom('policy_versions')
+    .select('definition')
+    .where('policy_id', '=', run.policy_id)
+    .where('version', '=', run.policy_version)
+    .executeTakeFirstOrThrow();
+  const definition = JSON.parse(version.definition) as PolicyDefinition;
+  const event = await findEvent(trx, run.account_id, run.event_id);
+  if (!event) throw new Error(`run ${run.id} refers to a missing event ${run.event_id}`);
+  const entity = await findEntity(trx, run.account_id, run.entity_id);
+
+  if (run.step_index === 0 && run.status === 'scheduled') {
+    entry('started', null, { policy_id: run.policy_id, policy_version: run.policy_version });
+  }
+
+  // Waits count from when they were due, so a late worker does not push the schedule back.
+  let dueAt = run.wake_at;
+  for (let index = run.step_index; index < definition.steps.length; index++) {
+    const step = definition.steps[index];
+    if (!step) break;
+    if (step.type === 'wait') {
+      const wakeAt = dueAt + (parseDuration(step.duration) ?? 0);
+      if (wakeAt > now) {
+        entry('wait_started', index, {
+          duration: step.duration,
+          wake_at: new Date(wakeAt).toISOString(),
+        });
+        return { status: 'waiting', stepIndex: index + 1, wakeAt, error: null };
+      }
+      dueAt = wakeAt;
+      continue;
+    }
+
+    try {
+      const entries = await executeSendEmail(trx, {
+        run,
+        stepIndex: index,
+        step,
+        policyRoles: definition.recipients?.roles ?? null,
+        event,
+        entity,
+        now,
+      });
+      log.push(...entries);
+    } catch (error) {
+      if (!(error instanceof StepFailedError)) throw error;
+      entry('failed', index, { reason: error.message });
+      return { status: 'failed', stepIndex: index, wakeAt: dueAt, error: error.message };
+    }
+  }
+
+  entry('completed', null, {});
+  return { status: 'completed', stepIndex: definition.steps.length, wakeAt: dueAt, error: null };
+}

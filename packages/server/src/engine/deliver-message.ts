@@ -1,0 +1,66 @@
+import type { EmailProvider, SendResult } from '../providers/email-provider.js';
+import { type DeliveryOutcome, finishDelivery, type MessageRow } from '../store/messages-store.js';
+import { deliveryBackoffMs, maxDeliveryAttempts } from './delivery-backoff.js';
+import type { EngineContext } from './engine-context.js';
+
+/** Chooses the provider for a message; the outbox for test mode and unconfigured accounts. */
+export type ProviderFor = (message: MessageRow) => Promise<EmailProvider>;
+
+/**
+ * One delivery attempt of a claimed message. The provider call happens outside any
+ * transaction; the outcome is recorded only while this worker still holds the lease.
+ *
+ * NOTE: this is the at-least-once window. If the process dies after the provider accepted the
+ * message and before the outcome is recorded, the lease expires and the message is sent
+ * again. The provider gets the message id (SendGrid `custom_args`) to recognise the repeat.
+ */
+export async function deliverMessage(
+  ctx: EngineContext,
+  message: MessageRow,
+  providerFor: ProviderFor,
+): Promise<DeliveryOutcome> {
+  const log = ctx.logger.child({
+    messageId: message.id,
+    runId: message.run_id,
+    attempt: message.attempts,
+  });
+  let result: SendResult;
+  try {
+    const provider = await providerFor(message);
+    result = await provider.send({
+      messageId: message.id,
+      accountId: message.account_id,
+      to: { email: message.to_email, name: message.to_name },
+      subject: message.subject,
+      textBody: message.text_body,
+      htmlBody: message.html_body,
+    });
+  } catch (error) {
+    // A provider that throws is treated like a network error: worth another try.
+    result = { outcome: 'retry', error: error instanceof Error ? error.message : String(error) };
+  }
+
+  const outcome = outcomeOf(result, message.attempts, ctx.now());
+  const recorded = await finishDelivery(ctx.db, message, ctx.owner, outcome, ctx.now());
+  if (!recorded) log.warn('delivery outcome dropped: the lease was taken over meanwhile');
+  else if (outcome.status === 'failed') log.warn({ error: outcome.error }, 'message failed');
+  else if (outcome.status === 'queued')
+    log.info({ error: outcome.error }, 'delivery will be retried');
+  else log.debug({ status: outcome.status }, 'message delivered to provider');
+  return outcome;
+}
+
+function outcomeOf(result: SendResult, attempts: number, now: number): DeliveryOutcome {
+  if (result.outcome === 'accepted') {
+    return { status: result.status, providerMessageId: result.providerMessageId };
+  }
+  if (result.outcome === 'rejected') return { status: 'failed', error: result.error };
+  if (attempts >= maxDeliveryAttempts) {
+    return { status: 'failed', error: `gave up after ${attempts} attempts: ${result.error}` };
+  }
+  return {
+    status: 'queued',
+    nextAttemptAt: now + deliveryBackoffMs(attempts, result.retryAfterMs),
+    error: result.error,
+  };
+}

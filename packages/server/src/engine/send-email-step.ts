@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { SendEmailStep } from '../domain/policy-definition.js';
+import type { Database } from '../store/database.js';
+import type { EntityRow } from '../store/entities-store.js';
+import type { EventRow } from '../store/events-store.js';
+import { queueMessages } from '../store/messages-store.js';
+import type { RunLogEntry } from '../store/run-log-store.js';
+import type { RunRow } from '../store/runs-store.js';
+import { findTemplate } from '../store/templates-store.js';
+import { prepareEmails, StepFailedError } from './prepare-emails.js';
+
+interface StepInput {
+  run: RunRow;
+  stepIndex: number;
+  step: SendEmailStep;
+  /** Default roles of the policy (`recipients.roles`); null mails every contact. */
+  policyRoles: string[] | null;
+  event: EventRow;
+  entity: EntityRow | undefined;
+  now: number;
+}
+
+/**
+ * Executes one `send_email` step inside the run's transaction: resolves the entity's
+ * contacts now (not when the event came in) and queues one message per address. Returns
+ * the log entries that say what happened to whom.
+ */
+export async function executeSendEmail(
+  trx: Kysely<Database>,
+  input: StepInput,
+): Promise<RunLogEntry[]> {
+  const { run, stepIndex, step, entity } = input;
+  const log = (kind: RunLogEntry['kind'], detail: Record<string, unknown>): RunLogEntry => ({
+    run_id: run.id,
+    account_id: run.account_id,
+    step_index: stepIndex,
+    kind,
+    detail,
+  });
+
+  const template = await findTemplate(trx, run.account_id, step.template_id);
+  if (!template) throw new StepFailedError(`template ${step.template_id} no longer exists`);
+  if (!entity) {
+    const message = `entity ${run.entity_id} no longer exists`;
+    return [log('recipient_skipped', { reason: 'entity_deleted', message })];
+  }
+
+  const roles = step.to_roles ?? input.policyRoles;
+  const { emails, skipped } = await prepareEmails(trx, {
+    event: input.event,
+    entity,
+    template,
+    roles,
+  });
+  const queued = await queueMessages(
+    trx,
+    emails.map(({ contact, rendered }) => ({
+      account_id: run.account_id,
+      run_id: run.id,
+      step_index: stepIndex,
+      event_id: run.event_id,
+      entity_id: run.entity_id,
+      contact_id: contact.contact_id,
+      template_id: template.id,
+      livemode: run.livemode,
+      // TODO: live messages go to the account's own provider once provider settings exist
+      // (issue 4); until then every message is captured by the outbox, as the docs say.
+      provider: 'outbox',
+      to_email: contact.email.toLowerCase(),
+      to_name: contact.name,
+      subject: rendered.subject,
+      text_body: rendered.text_body,
+      html_body: rendered.html_body,
+    })),
+    input.now,
+  );
+
+  return [
+    ...queued.map((m) =>
+      log('email_queued', {
+        message_id: m.id,
+        to: m.to_email,
+        contact_id: m.contact_id,
+        template_id: template.id,
+      }),
+    ),
+    ...skipped.map((s) => log('recipient_skipped', { ...s })),
+  ];
+}

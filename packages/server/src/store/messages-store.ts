@@ -1,0 +1,248 @@
+import type { Kysely, Selectable } from 'kysely';
+import { newId } from '../ids.js';
+import type {
+  Database,
+  MessageStatus,
+  MessageStatusHistoryTable,
+  MessagesTable,
+} from './database.js';
+import { hasRowLocks } from './has-row-locks.js';
+import { decodeCursor, type Page, toPage } from './pagination.js';
+
+export type MessageRow = Selectable<MessagesTable>;
+export type MessageStatusRow = Selectable<MessageStatusHistoryTable>;
+
+export type NewMessage = Omit<
+  MessageRow,
+  | 'id'
+  | 'status'
+  | 'attempts'
+  | 'next_attempt_at'
+  | 'lease_owner'
+  | 'lease_until'
+  | 'last_error'
+  | 'provider_message_id'
+  | 'created_at'
+  | 'updated_at'
+  | 'sent_at'
+>;
+
+/**
+ * Queues messages for delivery. A message that exists already for the same run, step and
+ * address is left alone, so a step executed twice (a worker died after its commit was lost,
+ * or before it was acknowledged) never makes a second email. Returns the rows it inserted.
+ */
+export async function queueMessages(
+  db: Kysely<Database>,
+  messages: NewMessage[],
+  now: number,
+): Promise<MessageRow[]> {
+  if (messages.length === 0) return [];
+  const rows: MessageRow[] = messages.map((message) => ({
+    ...message,
+    id: newId('msg', now),
+    status: 'queued',
+    attempts: 0,
+    next_attempt_at: now,
+    lease_owner: null,
+    lease_until: null,
+    last_error: null,
+    provider_message_id: null,
+    created_at: now,
+    updated_at: now,
+    sent_at: null,
+  }));
+  const inserted = await db
+    .insertInto('messages')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['run_id', 'step_index', 'to_email']).doNothing())
+    .returning('id')
+    .execute();
+  const ids = new Set(inserted.map((row) => row.id));
+  const queued = rows.filter((row) => ids.has(row.id));
+  await recordStatus(
+    db,
+    queued.map((row) => ({ messageId: row.id, status: 'queued', detail: null })),
+    now,
+  );
+  return queued;
+}
+
+export async function recordStatus(
+  db: Kysely<Database>,
+  changes: Array<{ messageId: string; status: string; detail: string | null }>,
+  now: number,
+): Promise<void> {
+  if (changes.length === 0) return;
+  await db
+    .insertInto('message_status_history')
+    .values(
+      changes.map((change) => ({
+        id: newId('hst', now),
+        message_id: change.messageId,
+        status: change.status,
+        detail: change.detail,
+        at: now,
+      })),
+    )
+    .execute();
+}
+
+/** Leases up to `limit` messages due for delivery; see `claimDueRuns` for the locking. */
+export async function claimDueMessages(
+  db: Kysely<Database>,
+  owner: string,
+  now: number,
+  leaseUntil: number,
+  limit: number,
+): Promise<MessageRow[]> {
+  let due = db
+    .selectFrom('messages')
+    .select('id')
+    .where('status', '=', 'queued')
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .orderBy('next_attempt_at')
+    .limit(limit);
+  if (hasRowLocks(db)) due = due.forUpdate().skipLocked();
+
+  return db
+    .updateTable('messages')
+    .set((eb) => ({
+      lease_owner: owner,
+      lease_until: leaseUntil,
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', 'in', due)
+    .where('status', '=', 'queued')
+    .returningAll()
+    .execute();
+}
+
+export interface DeliveryOutcome {
+  status: MessageStatus;
+  /** When `status` is `queued` again: the next attempt. */
+  nextAttemptAt?: number | null;
+  providerMessageId?: string | null;
+  error?: string | null;
+}
+
+/**
+ * Records a delivery attempt's outcome, only if this worker still holds the lease: a worker
+ * whose lease expired (it stalled) must not overwrite what its successor did.
+ */
+export async function finishDelivery(
+  db: Kysely<Database>,
+  message: MessageRow,
+  owner: string,
+  outcome: DeliveryOutcome,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('messages')
+    .set({
+      status: outcome.status,
+      next_attempt_at: outcome.status === 'queued' ? (outcome.nextAttemptAt ?? now) : null,
+      provider_message_id: outcome.providerMessageId ?? message.provider_message_id,
+      last_error: outcome.error ?? null,
+      lease_owner: null,
+      lease_until: null,
+      updated_at: now,
+      sent_at: outcome.status === 'sent' || outcome.status === 'captured' ? now : message.sent_at,
+    })
+    .where('id', '=', message.id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) return false;
+
+  const detail = outcome.error ?? (outcome.status === 'queued' ? 'retry scheduled' : null);
+  await recordStatus(
+    db,
+    [
+      {
+        messageId: message.id,
+        status: outcome.status === 'queued' ? 'retrying' : outcome.status,
+        detail,
+      },
+    ],
+    now,
+  );
+  return true;
+}
+
+export async function nextMessageDue(db: Kysely<Database>): Promise<number | null> {
+  const row = await db
+    .selectFrom('messages')
+    .select('next_attempt_at')
+    .where('status', '=', 'queued')
+    .orderBy('next_attempt_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.next_attempt_at ?? null;
+}
+
+export async function findMessage(
+  db: Kysely<Database>,
+  accountId: string,
+  messageId: string,
+): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+}
+
+export async function statusHistoryOf(
+  db: Kysely<Database>,
+  messageIds: string[],
+): Promise<MessageStatusRow[]> {
+  if (messageIds.length === 0) return [];
+  return db
+    .selectFrom('message_status_history')
+    .selectAll()
+    .where('message_id', 'in', messageIds)
+    .orderBy('id')
+    .execute();
+}
+
+export interface MessageFilters {
+  limit: number;
+  cursor?: string | undefined;
+  status?: MessageStatus | undefined;
+  event_id?: string | undefined;
+  run_id?: string | undefined;
+  entity_id?: string | undefined;
+  to?: string | undefined;
+  livemode?: boolean | undefined;
+  created_after?: number | undefined;
+  created_before?: number | undefined;
+}
+
+export async function listMessages(
+  db: Kysely<Database>,
+  accountId: string,
+  filters: MessageFilters,
+): Promise<Page<MessageRow>> {
+  let query = db.selectFrom('messages').selectAll().where('account_id', '=', accountId);
+  if (filters.cursor) query = query.where('id', '<', decodeCursor(filters.cursor));
+  if (filters.status) query = query.where('status', '=', filters.status);
+  if (filters.event_id) query = query.where('event_id', '=', filters.event_id);
+  if (filters.run_id) query = query.where('run_id', '=', filters.run_id);
+  if (filters.entity_id) query = query.where('entity_id', '=', filters.entity_id);
+  if (filters.to) query = query.where('to_email', '=', filters.to.toLowerCase());
+  if (filters.livemode !== undefined)
+    query = query.where('livemode', '=', filters.livemode ? 1 : 0);
+  if (filters.created_after !== undefined)
+    query = query.where('created_at', '>', filters.created_after);
+  if (filters.created_before !== undefined)
+    query = query.where('created_at', '<', filters.created_before);
+
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(filters.limit + 1)
+    .execute();
+  return toPage(rows, filters.limit, (row) => row);
+}

@@ -1,0 +1,195 @@
+import type { Kysely, Selectable } from 'kysely';
+import { newId } from '../ids.js';
+import type { Database, RunStatus, RunsTable } from './database.js';
+import { hasRowLocks } from './has-row-locks.js';
+import { decodeCursor, type Page, toPage } from './pagination.js';
+
+export type RunRow = Selectable<RunsTable>;
+
+export const activeRunStatuses: RunStatus[] = ['scheduled', 'waiting'];
+
+export interface NewRun {
+  account_id: string;
+  policy_id: string;
+  policy_version: number;
+  event_id: string;
+  entity_id: string;
+  livemode: boolean;
+  /** When the first step is due: the event's time. */
+  wake_at: number;
+}
+
+export async function insertRun(db: Kysely<Database>, run: NewRun, now: number): Promise<RunRow> {
+  const row: RunRow = {
+    id: newId('run', now),
+    account_id: run.account_id,
+    policy_id: run.policy_id,
+    policy_version: run.policy_version,
+    event_id: run.event_id,
+    entity_id: run.entity_id,
+    livemode: run.livemode ? 1 : 0,
+    status: 'scheduled',
+    step_index: 0,
+    wake_at: run.wake_at,
+    lease_owner: null,
+    lease_until: null,
+    attempts: 0,
+    last_error: null,
+    cancelled_by_event_id: null,
+    created_at: now,
+    updated_at: now,
+    ended_at: null,
+  };
+  await db.insertInto('runs').values(row).execute();
+  return row;
+}
+
+export async function findRun(
+  db: Kysely<Database>,
+  accountId: string,
+  runId: string,
+): Promise<RunRow | undefined> {
+  return db
+    .selectFrom('runs')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', runId)
+    .executeTakeFirst();
+}
+
+/** Active runs about one entity, with the data of the event that started each. */
+export async function activeRunsForEntity(
+  db: Kysely<Database>,
+  accountId: string,
+  entityId: string,
+  livemode: boolean,
+): Promise<Array<RunRow & { trigger_data: string; definition: string }>> {
+  return db
+    .selectFrom('runs')
+    .innerJoin('events', 'events.id', 'runs.event_id')
+    .innerJoin('policy_versions', (join) =>
+      join
+        .onRef('policy_versions.policy_id', '=', 'runs.policy_id')
+        .onRef('policy_versions.version', '=', 'runs.policy_version'),
+    )
+    .selectAll('runs')
+    .select(['events.data as trigger_data', 'policy_versions.definition'])
+    .where('runs.account_id', '=', accountId)
+    .where('runs.entity_id', '=', entityId)
+    .where('runs.livemode', '=', livemode ? 1 : 0)
+    .where('runs.status', 'in', activeRunStatuses)
+    .execute();
+}
+
+/**
+ * Cancels active runs; returns the ids it cancelled. Runs that ended meanwhile stay as they
+ * are, so a cancel never rewrites a run that completed.
+ */
+export async function cancelRuns(
+  db: Kysely<Database>,
+  runIds: string[],
+  cause: { eventId: string | null; reason: string },
+  now: number,
+): Promise<string[]> {
+  if (runIds.length === 0) return [];
+  const rows = await db
+    .updateTable('runs')
+    .set({
+      status: 'cancelled',
+      cancelled_by_event_id: cause.eventId,
+      last_error: cause.reason,
+      lease_owner: null,
+      lease_until: null,
+      updated_at: now,
+      ended_at: now,
+    })
+    .where('id', 'in', runIds)
+    .where('status', 'in', activeRunStatuses)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Leases up to `limit` due runs to `owner` until `leaseUntil`. On PostgreSQL concurrent
+ * workers skip each other's locked rows instead of waiting; SQLite has one writer at a time,
+ * so the same statement without the lock clause is already exclusive.
+ */
+export async function claimDueRuns(
+  db: Kysely<Database>,
+  owner: string,
+  now: number,
+  leaseUntil: number,
+  limit: number,
+): Promise<RunRow[]> {
+  let due = db
+    .selectFrom('runs')
+    .select('id')
+    .where('status', 'in', activeRunStatuses)
+    .where('wake_at', '<=', now)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .orderBy('wake_at')
+    .limit(limit);
+  if (hasRowLocks(db)) due = due.forUpdate().skipLocked();
+
+  return db
+    .updateTable('runs')
+    .set((eb) => ({
+      lease_owner: owner,
+      lease_until: leaseUntil,
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', 'in', due)
+    .where('status', 'in', activeRunStatuses)
+    .returningAll()
+    .execute();
+}
+
+/** The earliest time any active run is due, to know how long a worker may sleep. */
+export async function nextRunWake(db: Kysely<Database>): Promise<number | null> {
+  const row = await db
+    .selectFrom('runs')
+    .select('wake_at')
+    .where('status', 'in', activeRunStatuses)
+    .orderBy('wake_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.wake_at ?? null;
+}
+
+export interface RunFilters {
+  limit: number;
+  cursor?: string | undefined;
+  status?: RunStatus | undefined;
+  event_id?: string | undefined;
+  policy_id?: string | undefined;
+  entity_id?: string | undefined;
+  livemode?: boolean | undefined;
+  created_after?: number | undefined;
+  created_before?: number | undefined;
+}
+
+export async function listRuns(
+  db: Kysely<Database>,
+  accountId: string,
+  filters: RunFilters,
+): Promise<Page<RunRow>> {
+  let query = db.selectFrom('runs').selectAll().where('account_id', '=', accountId);
+  if (filters.cursor) query = query.where('id', '<', decodeCursor(filters.cursor));
+  if (filters.status) query = query.where('status', '=', filters.status);
+  if (filters.event_id) query = query.where('event_id', '=', filters.event_id);
+  if (filters.policy_id) query = query.where('policy_id', '=', filters.policy_id);
+  if (filters.entity_id) query = query.where('entity_id', '=', filters.entity_id);
+  if (filters.livemode !== undefined)
+    query = query.where('livemode', '=', filters.livemode ? 1 : 0);
+  if (filters.created_after !== undefined)
+    query = query.where('created_at', '>', filters.created_after);
+  if (filters.created_before !== undefined)
+    query = query.where('created_at', '<', filters.created_before);
+
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(filters.limit + 1)
+    .execute();
+  return toPage(rows, filters.limit, (row) => row);
+}
