@@ -1,20 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outboxRoute } from '../src/engine/outbox-route.js';
 import { Worker } from '../src/engine/worker.js';
 import { createLogger } from '../src/logger.js';
 import type { EmailProvider, SendResult } from '../src/providers/email-provider.js';
 import { claimDueRuns } from '../src/store/runs-store.js';
-import { testDialects } from './harness/test-database.js';
 import { day, second, TestClock } from './harness/test-clock.js';
-import { type TestServer, startTestServer } from './harness/test-server.js';
+import { testDialects } from './harness/test-database.js';
+import { startTestServer, type TestServer } from './harness/test-server.js';
 
 /** A provider that answers from a script, then accepts; it records every email it saw. */
 function scriptedProvider(script: SendResult[]) {
   const seen: string[] = [];
   const provider: EmailProvider = {
     name: 'scripted',
+    verify: async () => ({ ok: true, detail: 'scripted' }),
+    close: async () => {},
     send: async (email) => {
       seen.push(email.to.email);
-      return script.shift() ?? { outcome: 'accepted', providerMessageId: `pm_${seen.length}`, status: 'sent' };
+      return (
+        script.shift() ?? {
+          outcome: 'accepted',
+          providerMessageId: `pm_${seen.length}`,
+          status: 'sent',
+        }
+      );
     },
   };
   return { provider, seen };
@@ -29,7 +38,11 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
   const post = (url: string, body: unknown) => server.request('POST', url, { body });
   const get = (url: string) => server.request('GET', url);
   const event = async (entityId: string, eventType: string, data: Record<string, unknown> = {}) => {
-    const posted = await post('/api/v1/events', { event_type: eventType, entity_id: entityId, data });
+    const posted = await post('/api/v1/events', {
+      event_type: eventType,
+      entity_id: entityId,
+      data,
+    });
     expect(posted.status).toBe(202);
     return posted.body;
   };
@@ -46,9 +59,13 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
   beforeAll(async () => {
     server = await startTestServer(dialect, {
       now: clock.now,
-      worker: { providerFor: async () => scripted.provider },
+      worker: { routeFor: async () => ({ ...outboxRoute, provider: scripted.provider }) },
     });
-    await post('/api/v1/entities', { external_id: 'acct_1', entity_type: 'account', name: 'Acme <b>Corp</b>' });
+    await post('/api/v1/entities', {
+      external_id: 'acct_1',
+      entity_type: 'account',
+      name: 'Acme <b>Corp</b>',
+    });
     const contact = (role: string, email: string, name: string) =>
       post('/api/v1/contacts', { entity_id: 'acct_1', role, email, name });
     await contact('billing_contact', 'jane@acme.com', '<script>alert(1)</script>');
@@ -69,7 +86,13 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
   it('mails one address once when it holds two roles, and says why a role got nothing', async () => {
     await policy({
       event_type: 'roles.check',
-      steps: [{ type: 'send_email', template_id: templateId, to_roles: ['billing_contact', 'owner', 'legal'] }],
+      steps: [
+        {
+          type: 'send_email',
+          template_id: templateId,
+          to_roles: ['billing_contact', 'owner', 'legal'],
+        },
+      ],
     });
     const posted = await event('acct_1', 'roles.check');
     await server.worker.drain();
@@ -79,7 +102,9 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
     const run = await runOf(posted);
     const skipped = run.log.filter((e: { kind: string }) => e.kind === 'recipient_skipped');
     expect(skipped).toEqual([
-      expect.objectContaining({ detail: expect.objectContaining({ reason: 'no_contact_for_role', role: 'legal' }) }),
+      expect.objectContaining({
+        detail: expect.objectContaining({ reason: 'no_contact_for_role', role: 'legal' }),
+      }),
     ]);
   });
 
@@ -90,7 +115,9 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
     const message = (await get(`/api/v1/messages/${summary.message_id}`)).body;
     expect(message.subject).toBe('For <script>alert(1)</script>');
     expect(message.text_body).toBe('Hi <script>alert(1)</script> of Acme <b>Corp</b>');
-    expect(message.html_body).toBe('<p>Hi &lt;script&gt;alert(1)&lt;/script&gt; of Acme &lt;b&gt;Corp&lt;/b&gt;</p>');
+    expect(message.html_body).toBe(
+      '<p>Hi &lt;script&gt;alert(1)&lt;/script&gt; of Acme &lt;b&gt;Corp&lt;/b&gt;</p>',
+    );
   });
 
   it('skips a suppressed address and records why; mails it again once removed', async () => {
@@ -104,7 +131,9 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
     expect(await messagesOf(suppressed.event_id)).toEqual([]);
     const run = await runOf(suppressed);
     expect(run.status).toBe('completed');
-    expect(run.log.find((e: { kind: string }) => e.kind === 'recipient_skipped').detail).toMatchObject({
+    expect(
+      run.log.find((e: { kind: string }) => e.kind === 'recipient_skipped').detail,
+    ).toMatchObject({
       reason: 'suppressed',
       email: 'sam@acme.com',
     });
@@ -130,13 +159,20 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
     await server.worker.drain();
     expect(await messagesOf(posted.event_id)).toEqual([]);
 
-    await post('/api/v1/contacts', { entity_id: 'acct_2', role: 'billing_contact', email: 'new@acme.com' });
+    await post('/api/v1/contacts', {
+      entity_id: 'acct_2',
+      role: 'billing_contact',
+      email: 'new@acme.com',
+    });
     clock.advance(day);
     await server.worker.drain();
     const messages = await messagesOf(posted.event_id);
-    expect(messages.map((m: { to: { email: string }; step_index: number }) => [m.to.email, m.step_index])).toEqual([
-      ['new@acme.com', 2],
-    ]);
+    expect(
+      messages.map((m: { to: { email: string }; step_index: number }) => [
+        m.to.email,
+        m.step_index,
+      ]),
+    ).toEqual([['new@acme.com', 2]]);
   });
 
   it('starts a run only when the conditions hold on the event data', async () => {
@@ -182,7 +218,11 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
     const posted = await event('acct_1', 'delivery.check');
     await server.worker.drain();
     let [message] = await messagesOf(posted.event_id);
-    expect(message).toMatchObject({ status: 'queued', attempts: 1, last_error: '503 Service Unavailable' });
+    expect(message).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      last_error: '503 Service Unavailable',
+    });
     const firstRetry = Date.parse(message.next_attempt_at) - clock.now();
     expect(firstRetry).toBeGreaterThanOrEqual(500);
     expect(firstRetry).toBeLessThanOrEqual(1_000);
@@ -196,11 +236,22 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
     clock.advance(120 * second);
     await server.worker.drain();
     [message] = await messagesOf(posted.event_id);
-    expect(message).toMatchObject({ status: 'sent', attempts: 3, provider_message_id: expect.any(String) });
+    expect(message).toMatchObject({
+      status: 'sent',
+      attempts: 3,
+      provider_message_id: expect.any(String),
+    });
     const history = (await get(`/api/v1/messages/${message.message_id}`)).body.status_history;
-    expect(history.map((h: { status: string }) => h.status)).toEqual(['queued', 'retrying', 'retrying', 'sent']);
+    expect(history.map((h: { status: string }) => h.status)).toEqual([
+      'queued',
+      'retrying',
+      'retrying',
+      'sent',
+    ]);
 
-    scripted.provider.send = scriptedProvider([{ outcome: 'rejected', error: 'invalid address' }]).provider.send;
+    scripted.provider.send = scriptedProvider([
+      { outcome: 'rejected', error: 'invalid address' },
+    ]).provider.send;
     const refused = await event('acct_1', 'delivery.check');
     await server.worker.drain();
     [message] = await messagesOf(refused.event_id);
@@ -212,7 +263,8 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
     const bomb = await post('/api/v1/templates', {
       name: 'Bomb',
       subject: 'x',
-      text_body: '{% for a in (1..3000) %}{% for b in (1..3000) %}{% for c in (1..3000) %}x{% endfor %}{% endfor %}{% endfor %}',
+      text_body:
+        '{% for a in (1..3000) %}{% for b in (1..3000) %}{% for c in (1..3000) %}x{% endfor %}{% endfor %}{% endfor %}',
     });
     await policy({
       event_type: 'bomb.check',
@@ -234,7 +286,13 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
     const posted = await event('acct_1', 'lease.check');
     // A worker claims the run and dies before doing anything.
     const now = clock.now();
-    const claimed = await claimDueRuns(server.database.handle.db, 'dead-worker', now, now + 30 * second, 50);
+    const claimed = await claimDueRuns(
+      server.database.handle.db,
+      'dead-worker',
+      now,
+      now + 30 * second,
+      50,
+    );
     expect(claimed.map((run) => run.id)).toContain(posted.runs_started[0].run_id);
 
     await server.worker.drain();
@@ -245,7 +303,11 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
     expect(await messagesOf(posted.event_id)).toHaveLength(1);
 
     // A second worker finding nothing left to do proves the run is not claimable again.
-    const other = new Worker({ db: server.database.handle.db, logger: createLogger('silent'), now: clock.now });
+    const other = new Worker({
+      db: server.database.handle.db,
+      logger: createLogger('silent'),
+      now: clock.now,
+    });
     expect(await other.drain()).toBe(0);
     expect(await messagesOf(posted.event_id)).toHaveLength(1);
   });

@@ -1,10 +1,21 @@
-import type { EmailProvider, SendResult } from '../providers/email-provider.js';
+import type { EmailProvider, OutgoingEmail, SendResult } from '../providers/email-provider.js';
 import { type DeliveryOutcome, finishDelivery, type MessageRow } from '../store/messages-store.js';
 import { deliveryBackoffMs, maxDeliveryAttempts } from './delivery-backoff.js';
 import type { EngineContext } from './engine-context.js';
 
-/** Chooses the provider for a message; the outbox for test mode and unconfigured accounts. */
-export type ProviderFor = (message: MessageRow) => Promise<EmailProvider>;
+/** How one message leaves: the provider, and the sender and headers the account set. */
+export interface DeliveryRoute {
+  provider: EmailProvider;
+  from: OutgoingEmail['from'];
+  replyTo: string | null;
+  /** Headers for one recipient, such as their own one-click unsubscribe link. */
+  headersFor(message: MessageRow): Record<string, string>;
+  /** The provider refused the credentials themselves: flag the settings for a person. */
+  credentialsRejected?(error: string): Promise<void>;
+}
+
+/** Chooses the route of a message; the outbox for test mode and unconfigured accounts. */
+export type RouteFor = (message: MessageRow) => Promise<DeliveryRoute>;
 
 /**
  * One delivery attempt of a claimed message. The provider call happens outside any
@@ -17,7 +28,7 @@ export type ProviderFor = (message: MessageRow) => Promise<EmailProvider>;
 export async function deliverMessage(
   ctx: EngineContext,
   message: MessageRow,
-  providerFor: ProviderFor,
+  routeFor: RouteFor,
 ): Promise<DeliveryOutcome> {
   const log = ctx.logger.child({
     messageId: message.id,
@@ -26,15 +37,21 @@ export async function deliverMessage(
   });
   let result: SendResult;
   try {
-    const provider = await providerFor(message);
-    result = await provider.send({
+    const route = await routeFor(message);
+    result = await route.provider.send({
       messageId: message.id,
       accountId: message.account_id,
+      from: route.from,
+      replyTo: route.replyTo,
       to: { email: message.to_email, name: message.to_name },
       subject: message.subject,
       textBody: message.text_body,
       htmlBody: message.html_body,
+      headers: route.headersFor(message),
     });
+    if (result.outcome === 'rejected' && result.credentialsRejected) {
+      await route.credentialsRejected?.(result.error);
+    }
   } catch (error) {
     // A provider that throws is treated like a network error: worth another try.
     result = { outcome: 'retry', error: error instanceof Error ? error.message : String(error) };

@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { outboxProvider } from '../providers/outbox-provider.js';
 import type { Database } from '../store/database.js';
 import { purgeIdempotencyKeys } from '../store/idempotency-store.js';
 import { claimDueMessages, type MessageRow } from '../store/messages-store.js';
 import { activeRunStatuses, claimDueRuns, type RunRow } from '../store/runs-store.js';
 import { advanceRun } from './advance-run.js';
-import { deliverMessage, type ProviderFor } from './deliver-message.js';
+import { deliverMessage, type RouteFor } from './deliver-message.js';
 import { deliveryBackoffMs } from './delivery-backoff.js';
 import type { EngineContext } from './engine-context.js';
+import { outboxRoute } from './outbox-route.js';
 
 export interface WorkerOptions {
   db: Kysely<Database>;
@@ -21,7 +21,8 @@ export interface WorkerOptions {
   batchSize?: number;
   /** The longest sleep between looks for due work: a due wait fires within this. */
   pollMs?: number;
-  providerFor?: ProviderFor;
+  /** Where each message goes; by default the outbox captures everything. */
+  routeFor?: RouteFor;
 }
 
 /** A run whose execution keeps throwing (not a step failure) is failed after this. */
@@ -42,7 +43,7 @@ export class Worker {
   readonly ctx: EngineContext;
   private readonly batchSize: number;
   private readonly pollMs: number;
-  private readonly providerFor: ProviderFor;
+  private readonly routeFor: RouteFor;
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wakeSleeper: (() => void) | null = null;
@@ -59,7 +60,7 @@ export class Worker {
     };
     this.batchSize = options.batchSize ?? 50;
     this.pollMs = options.pollMs ?? 500;
-    this.providerFor = options.providerFor ?? (async () => outboxProvider);
+    this.routeFor = options.routeFor ?? (async () => outboxRoute);
   }
 
   start(): void {
@@ -137,9 +138,7 @@ export class Worker {
     }
 
     const messages = this.stopping ? [] : await this.claimMessages();
-    await Promise.all(
-      messages.map((message) => deliverMessage(this.ctx, message, this.providerFor)),
-    );
+    await Promise.all(messages.map((message) => deliverMessage(this.ctx, message, this.routeFor)));
 
     await this.purgeNowAndThen();
     return runs.length + messages.length;

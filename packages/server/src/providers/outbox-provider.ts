@@ -12,4 +12,9 @@ export const outboxProvider: EmailProvider = {
     providerMessageId: null,
     status: 'captured',
   }),
+  verify: async () => ({
+    ok: true,
+    detail: 'The outbox needs no credentials: it keeps every message and sends none.',
+  }),
+  close: async () => {},
 };
