@@ -7,10 +7,17 @@ export interface Config {
   dataDir: string;
   /** Unset means SQLite in the data directory. */
   databaseUrl: string | undefined;
+  /** The master key for provider secrets; unset: generated into the data directory. */
+  secretKey: string | undefined;
+  /** Where the server is reached from outside: unsubscribe links and webhook URLs use it. */
+  publicUrl: string;
+  sendgridApiUrl: string;
   /** Requests per second per API key; 0 turns the limit off. */
   rateLimit: number;
   /** Events a calendar month on the default plan; null means unlimited. */
   monthlyEventLimit: number | null;
+  /** How long a worker's claim on a run or message lasts before another may take it over. */
+  workerLeaseMs: number;
   logLevel: string;
 }
 
@@ -20,10 +27,20 @@ export const environmentVariables: ReadonlyArray<{ name: string; description: st
   { name: 'HOST', description: 'address to listen on (default 127.0.0.1)' },
   { name: 'EMIVOY_DATA_DIR', description: 'where the SQLite database lives (default ./data)' },
   { name: 'DATABASE_URL', description: 'postgres://… to use PostgreSQL instead of SQLite' },
+  {
+    name: 'EMIVOY_SECRET_KEY',
+    description: 'key for provider secrets, 32 bytes base64 or hex (default: generated)',
+  },
+  { name: 'EMIVOY_PUBLIC_URL', description: 'public base URL, for unsubscribe and webhook links' },
+  { name: 'EMIVOY_SENDGRID_API_URL', description: 'SendGrid API base (https://api.sendgrid.com)' },
   { name: 'EMIVOY_RATE_LIMIT', description: 'requests per second per API key; 0 = off (100)' },
   {
     name: 'EMIVOY_MONTHLY_EVENT_LIMIT',
     description: 'events a month on the default plan, or "unlimited" (1000)',
+  },
+  {
+    name: 'EMIVOY_WORKER_LEASE_MS',
+    description: "how long a dead worker's claims block their work, in ms (30000)",
   },
   { name: 'LOG_LEVEL', description: 'pino level: trace, debug, info, warn, error (info)' },
 ];
@@ -49,6 +66,23 @@ function monthlyLimit(env: NodeJS.ProcessEnv): number | null {
   return integer(env, 'EMIVOY_MONTHLY_EVENT_LIMIT', 1000);
 }
 
+/** The shortest lease: a claim must outlast one provider call, or mail goes out twice. */
+const minimumLeaseMs = 1_000;
+
+function workerLeaseMs(env: NodeJS.ProcessEnv): number {
+  const lease = integer(env, 'EMIVOY_WORKER_LEASE_MS', 30_000);
+  if (lease < minimumLeaseMs) {
+    throw new ConfigError(
+      `EMIVOY_WORKER_LEASE_MS must be at least ${minimumLeaseMs} (milliseconds), got "${lease}"`,
+    );
+  }
+  return lease;
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env, 'PORT', 8080);
   const host = env.HOST || '127.0.0.1';
@@ -58,8 +92,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     dataDir: path.resolve(env.EMIVOY_DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    secretKey: env.EMIVOY_SECRET_KEY || undefined,
+    publicUrl: trimSlash(env.EMIVOY_PUBLIC_URL || `http://localhost:${port}`),
+    sendgridApiUrl: trimSlash(env.EMIVOY_SENDGRID_API_URL || 'https://api.sendgrid.com'),
     rateLimit: integer(env, 'EMIVOY_RATE_LIMIT', 100),
     monthlyEventLimit: monthlyLimit(env),
+    workerLeaseMs: workerLeaseMs(env),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

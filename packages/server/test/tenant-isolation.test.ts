@@ -271,6 +271,29 @@ const probes: Record<string, Probe> = {
       'suppression_not_found',
     ),
 
+  'GET /api/v1/settings/email-provider': async (ctx) => {
+    const mine = await asIntruder(ctx, 'GET', '/api/v1/settings/email-provider');
+    expect(mine.body).toMatchObject({ provider: 'outbox', from_email: null, api_key_set: false });
+  },
+  'POST /api/v1/settings/email-provider/verify': async (ctx) => {
+    const mine = await asIntruder(ctx, 'POST', '/api/v1/settings/email-provider/verify', {});
+    expect(mine.status).toBe(409);
+    expect(mine.body.code).toBe('provider_not_configured');
+  },
+  'PUT /api/v1/settings/email-provider': async (ctx) => {
+    const mine = await asIntruder(ctx, 'PUT', '/api/v1/settings/email-provider', {
+      provider: 'smtp',
+      from_email: 'intruder@example.com',
+      smtp: { host: 'smtp.intruder.example', port: 587 },
+    });
+    expect(mine.status).toBe(200);
+    const owners = await asOwner(ctx, 'GET', '/api/v1/settings/email-provider');
+    expect(owners.body).toMatchObject({
+      provider: 'sendgrid',
+      from_email: 'owner-sender@example.com',
+    });
+  },
+
   'GET /api/v1/usage': async (ctx) => {
     const mine = await asIntruder(ctx, 'GET', '/api/v1/usage');
     const theirs = await asOwner(ctx, 'GET', '/api/v1/usage');
@@ -296,6 +319,7 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       `/api/v1/messages/${c.owned.messageId}`,
       `/api/v1/entities/${c.owned.entityId}/timeline`,
       '/api/v1/suppressions',
+      '/api/v1/settings/email-provider',
       '/api/v1/contacts?limit=100',
       '/api/v1/events?limit=100',
     ]) {
@@ -341,6 +365,13 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
     await server.worker.drain();
     const messages = await server.request('GET', '/api/v1/messages', { key: owner.key });
     expect(messages.body.data).toHaveLength(1);
+    // After the mail went to the outbox: nothing here may try to reach a real SendGrid.
+    const settings = await send('PUT', '/api/v1/settings/email-provider', {
+      provider: 'sendgrid',
+      api_key: 'SG.owner-secret',
+      from_email: 'owner-sender@example.com',
+    });
+    expect(settings.status).toBe(200);
 
     ctx = {
       server,

@@ -35,6 +35,8 @@ export interface Services {
   database: DatabaseHandle;
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now: () => number;
+  /** Seals provider secrets and signs unsubscribe links; never logged or returned. */
+  masterKey: Buffer;
   /** Work was committed (runs started, a wait advanced): wake this process's worker. */
   wakeWorker: () => void;
 }

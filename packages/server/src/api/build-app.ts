@@ -15,6 +15,8 @@ import { openApiInfo } from './openapi-info.js';
 import { limitRequestRate } from './rate-limit.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { apiRoutes } from './routes/index.js';
+import { unsubscribeRoutes } from './routes/unsubscribe-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 import { sharedSchemas } from './schemas/shared-schemas.js';
 
 /** The largest request body accepted (DESIGN.md: 1 MiB, else 413). */
@@ -61,7 +63,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     genReqId: () => `req_${randomBytes(12).toString('hex')}`,
     requestIdHeader: false,
     ajv: { customOptions: { strict: false } },
-    routerOptions: { ignoreTrailingSlash: true },
+    // Unsubscribe tokens in paths are ~150 characters; the default limit is 100.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.decorate('services', {
@@ -102,6 +105,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     },
     { prefix: '/api/v1' },
   );
+
+  await app.register(webhookRoutes);
+  await app.register(unsubscribeRoutes);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -31,7 +31,11 @@ export const problemCodes = {
   idempotency_key_reused: [422, 'The Idempotency-Key was used with another request'],
   rate_limited: [429, 'Too many requests'],
   quota_exceeded: [429, "The plan's monthly event limit is reached"],
+  webhook_signature_invalid: [401, 'The webhook signature does not verify'],
+  webhook_not_configured: [409, 'No webhook verification key is set for this account'],
+  provider_not_configured: [409, 'No email provider is set up for this account'],
   internal_error: [500, 'Internal error'],
+  secret_key_mismatch: [500, 'Stored secrets cannot be opened with this server key'],
   service_unavailable: [503, 'Service unavailable'],
 } as const satisfies Record<string, readonly [number, string]>;
 

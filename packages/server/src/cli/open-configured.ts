@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import { checkMasterKey, loadMasterKey, MasterKeyError } from '../store/master-key.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../store/open-database.js';
 
 /**
@@ -11,6 +12,7 @@ export async function openConfigured(): Promise<{
   config: Config;
   logger: Logger;
   database: DatabaseHandle;
+  masterKey: Buffer;
 }> {
   let config: Config;
   try {
@@ -27,5 +29,14 @@ export async function openConfigured(): Promise<{
     { database: database.dialect, location: database.location, migrationsApplied: applied },
     `database: ${database.dialect} at ${database.location}`,
   );
-  return { config, logger, database };
+  try {
+    const masterKey = loadMasterKey(config.secretKey, config.dataDir);
+    await checkMasterKey(database.db, masterKey);
+    return { config, logger, database, masterKey };
+  } catch (error) {
+    if (!(error instanceof MasterKeyError)) throw error;
+    logger.fatal({ err: error }, error.message);
+    await database.close();
+    process.exit(2);
+  }
 }

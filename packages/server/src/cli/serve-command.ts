@@ -9,15 +9,16 @@ export function serveCommand(): Command {
     .description('Run the HTTP API and the worker (npm start runs this)')
     .option('--no-worker', 'run the API alone; run workers with `emivoy worker`')
     .action(async (options: { worker: boolean }) => {
-      const { config, logger, database } = await openConfigured();
+      const { config, logger, database, masterKey } = await openConfigured();
       const running = options.worker
-        ? await startWorker(database, config.databaseUrl, logger)
+        ? await startWorker(database, config, masterKey, logger)
         : null;
 
       const app = await buildApp({
         config,
         database,
         logger,
+        masterKey,
         wakeWorker: () => running?.worker.wake(),
       });
       await app.listen({ port: config.port, host: config.host });
@@ -34,7 +35,9 @@ export function serveCommand(): Command {
       );
       if (!options.worker) logger.info('no worker in this process: run `emivoy worker` beside it');
       logger.info(
-        'provider: the built-in outbox captures every message (see GET /api/v1/messages); nothing is sent yet',
+        { sendgridApiUrl: config.sendgridApiUrl, publicUrl: config.publicUrl },
+        'providers: each account sends through its own SendGrid or SMTP settings ' +
+          '(PUT /api/v1/settings/email-provider); until then, and for test keys, the outbox captures mail',
       );
       logger.info(
         'create an account and API key with: ./bin/emivoy accounts create --name "My company"',

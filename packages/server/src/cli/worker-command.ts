@@ -9,13 +9,13 @@ export function workerCommand(): Command {
       'Run a worker alone: it executes runs and delivers messages (PostgreSQL: run many)',
     )
     .action(async () => {
-      const { config, logger, database } = await openConfigured();
+      const { config, logger, database, masterKey } = await openConfigured();
       if (database.dialect === 'sqlite') {
         logger.warn(
           'SQLite serves one process: prefer `emivoy serve`, whose worker shares its API',
         );
       }
-      const running = await startWorker(database, config.databaseUrl, logger);
+      const running = await startWorker(database, config, masterKey, logger);
       onShutdown(logger, async () => {
         await running.stop();
         await database.close();

@@ -4,6 +4,7 @@ import type { Database } from '../store/database.js';
 import type { EntityRow } from '../store/entities-store.js';
 import type { EventRow } from '../store/events-store.js';
 import { queueMessages } from '../store/messages-store.js';
+import { findProviderSettingsRow } from '../store/provider-settings-store.js';
 import type { RunLogEntry } from '../store/run-log-store.js';
 import type { RunRow } from '../store/runs-store.js';
 import { findTemplate } from '../store/templates-store.js';
@@ -45,6 +46,10 @@ export async function executeSendEmail(
     return [log('recipient_skipped', { reason: 'entity_deleted', message })];
   }
 
+  // Test mode always captures; live mail goes where the account's settings say right now.
+  const settings =
+    run.livemode === 1 ? await findProviderSettingsRow(trx, run.account_id) : undefined;
+  const provider = settings?.provider ?? 'outbox';
   const roles = step.to_roles ?? input.policyRoles;
   const { emails, skipped } = await prepareEmails(trx, {
     event: input.event,
@@ -63,9 +68,7 @@ export async function executeSendEmail(
       contact_id: contact.contact_id,
       template_id: template.id,
       livemode: run.livemode,
-      // TODO: live messages go to the account's own provider once provider settings exist
-      // (issue 4); until then every message is captured by the outbox, as the docs say.
-      provider: 'outbox',
+      provider,
       to_email: contact.email.toLowerCase(),
       to_name: contact.name,
       subject: rendered.subject,

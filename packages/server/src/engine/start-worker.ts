@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../store/open-database.js';
+import { createRouteFor } from './delivery-routes.js';
 import { PostgresWakeListener } from './postgres-wake-listener.js';
 import { Worker } from './worker.js';
 
@@ -9,18 +11,26 @@ export interface RunningWorker {
 }
 
 /**
- * Starts a worker on the database, and on PostgreSQL a listener that wakes it when another
- * process announces work. SQLite has one server process, whose API wakes its worker directly.
+ * Starts a worker that delivers through each account's provider, and on PostgreSQL a
+ * listener that wakes it when another process announces work. SQLite has one server
+ * process, whose API wakes its worker directly.
  */
 export async function startWorker(
   database: DatabaseHandle,
-  databaseUrl: string | undefined,
+  config: Config,
+  masterKey: Buffer,
   logger: Logger,
 ): Promise<RunningWorker> {
-  const worker = new Worker({ db: database.db, logger });
+  const routes = createRouteFor({ db: database.db, config, masterKey, logger });
+  const worker = new Worker({
+    db: database.db,
+    logger,
+    leaseMs: config.workerLeaseMs,
+    routeFor: routes.routeFor,
+  });
   const listener =
-    database.dialect === 'postgres' && databaseUrl
-      ? new PostgresWakeListener(databaseUrl, () => worker.wake(), logger)
+    database.dialect === 'postgres' && config.databaseUrl
+      ? new PostgresWakeListener(config.databaseUrl, () => worker.wake(), logger)
       : null;
   worker.start();
   await listener?.start();
@@ -30,6 +40,7 @@ export async function startWorker(
     stop: async () => {
       await listener?.stop();
       await worker.stop();
+      await routes.close();
     },
   };
 }

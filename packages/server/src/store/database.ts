@@ -19,6 +19,9 @@ export interface Database {
   messages: MessagesTable;
   message_status_history: MessageStatusHistoryTable;
   suppressions: SuppressionsTable;
+  provider_settings: ProviderSettingsTable;
+  webhook_events: WebhookEventsTable;
+  emivoy_meta: EmivoyMetaTable;
 }
 
 export interface AccountsTable {
@@ -231,4 +234,37 @@ export interface SuppressionsTable {
   /** The message whose bounce, complaint or unsubscribe added it, if any. */
   message_id: string | null;
   created_at: number;
+}
+
+export type ProviderName = 'outbox' | 'sendgrid' | 'smtp';
+
+/** An account's email provider. `secrets` is AES-256-GCM ciphertext, never plain text. */
+export interface ProviderSettingsTable {
+  account_id: string;
+  provider: ProviderName;
+  from_email: string | null;
+  from_name: string | null;
+  reply_to: string | null;
+  unsubscribe_mailto: string | null;
+  /** JSON: host, port, secure, require_tls, username (the password is in `secrets`). */
+  smtp: string | null;
+  secrets: string | null;
+  /** SendGrid's Event Webhook public key, base64 DER, as SendGrid shows it. */
+  webhook_verification_key: string | null;
+  /** `needs_attention` after the provider refused the credentials themselves. */
+  status: 'active' | 'needs_attention';
+  status_detail: string | null;
+  updated_at: number;
+}
+
+/** Provider webhook events already applied: SendGrid retries and may resend a batch. */
+export interface WebhookEventsTable {
+  account_id: string;
+  event_key: string;
+  received_at: number;
+}
+
+export interface EmivoyMetaTable {
+  key: string;
+  value: string;
 }

@@ -1,19 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emivoyCommand, type RunningEmivoy, startEmivoy } from './spawn-emivoy.js';
+import { emivoyCommand, startEmivoy } from './spawn-emivoy.js';
 
 const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** A long-running emivoy process of a test: `serve` (with a URL) or `worker` (without). */
+type LogLine = Record<string, unknown>;
+
+/** A long-running emivoy process of a test: `serve` (with a URL) or `worker`. */
 export interface EmivoyProcess {
   name: string;
   child: ChildProcess;
-  /** Every log line so far, parsed. */
-  logs: Array<Record<string, unknown>>;
+  /** Every log line so far, parsed; standard error lines carry `stderr: true`. */
+  logs: LogLine[];
   /** The worker's lease owner name, from its 'worker started' line; null without a worker. */
-  owner: string | null;
-  /** Sends the signal (unless it has exited) and resolves with the exit code, null if killed. */
+  owner(): string | null;
+  /** Sends the signal unless it has exited; resolves with the exit code, null if killed. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   alive(): boolean;
 }
@@ -24,7 +26,7 @@ export interface EmivoyServer extends EmivoyProcess {
 
 /**
  * Every emivoy process a test file starts, so that `afterAll` can end them all even when a
- * test failed halfway, and fail the suite if a test left one running.
+ * test failed halfway, and fail the suite when a test left one running.
  */
 export class EmivoyProcesses {
   private readonly started: EmivoyProcess[] = [];
@@ -34,10 +36,10 @@ export class EmivoyProcesses {
   /** `emivoy serve` (or `serve --no-worker`), once it answers /healthz. */
   async serve(name: string, args: string[] = ['serve']): Promise<EmivoyServer> {
     const running = await startEmivoy(this.env, args);
-    const server: EmivoyServer = { ...this.track(name, running), url: running.url };
+    const server = { ...this.track(name, running.child, running.logs), url: running.url };
     if (!(await isHealthy(server.url))) {
       await server.stop('SIGKILL');
-      throw new Error(`${name} did not answer /healthz:\n${describeLogs(server)}`);
+      throw new Error(`${name} never answered /healthz:\n${lastLogs(server)}`);
     }
     return server;
   }
@@ -49,27 +51,20 @@ export class EmivoyProcesses {
       env: { ...process.env, LOG_LEVEL: 'info', ...this.env, ...env },
       cwd: serverRoot,
     });
-    const logs = collectLogs(child);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const worker = this.track(name, {
-      child,
-      logs,
-      url: '',
-      stop: async (signal = 'SIGTERM') => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-        return exited;
-      },
-    });
-
-    await waitFor(`${name} to log 'worker started'`, 30_000, () => ownerIn(logs) !== null, {
-      give_up_if: () => !worker.alive(),
-    });
-    worker.owner = ownerIn(logs);
+    const worker = this.track(name, child, collectLogs(child));
+    const deadline = Date.now() + 30_000;
+    while (worker.owner() === null) {
+      if (!worker.alive() || Date.now() > deadline) {
+        await worker.stop('SIGKILL');
+        throw new Error(`${name} did not start:\n${lastLogs(worker)}`);
+      }
+      await sleep(50);
+    }
     return worker;
   }
 
   /**
-   * Ends every process still running (SIGKILL: a test that wanted a graceful stop did it
+   * Ends every process still running with SIGKILL (a test that wanted a graceful stop did it
    * itself) and returns the names of those it had to end.
    */
   async killAll(): Promise<string[]> {
@@ -78,32 +73,30 @@ export class EmivoyProcesses {
     return leaked.map((p) => p.name);
   }
 
-  private track(name: string, running: RunningEmivoy): EmivoyProcess {
-    const { child } = running;
+  private track(name: string, child: ChildProcess, logs: LogLine[]): EmivoyProcess {
+    const exited = new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+      else child.on('exit', (code) => resolve(code));
+    });
+    const alive = () => child.exitCode === null && child.signalCode === null;
     const handle: EmivoyProcess = {
       name,
       child,
-      logs: running.logs,
-      owner: null,
-      stop: running.stop,
-      alive: () => child.exitCode === null && child.signalCode === null,
+      logs,
+      owner: () => ownerIn(logs),
+      alive,
+      stop: async (signal = 'SIGTERM') => {
+        if (alive()) child.kill(signal);
+        return exited;
+      },
     };
-    // startEmivoy's own stop() does not know about a kill that happened meanwhile.
-    handle.stop = async (signal = 'SIGTERM') => {
-      if (!handle.alive()) return child.exitCode;
-      return running.stop(signal);
-    };
-    Object.defineProperty(handle, 'owner', {
-      get: () => ownerIn(running.logs),
-      set: () => {},
-    });
     this.started.push(handle);
     return handle;
   }
 }
 
-function collectLogs(child: ChildProcess): Array<Record<string, unknown>> {
-  const logs: Array<Record<string, unknown>> = [];
+function collectLogs(child: ChildProcess): LogLine[] {
+  const logs: LogLine[] = [];
   let buffered = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
@@ -123,7 +116,7 @@ function collectLogs(child: ChildProcess): Array<Record<string, unknown>> {
   return logs;
 }
 
-function ownerIn(logs: Array<Record<string, unknown>>): string | null {
+function ownerIn(logs: LogLine[]): string | null {
   const started = logs.find((line) => line.msg === 'worker started');
   return typeof started?.owner === 'string' ? started.owner : null;
 }
@@ -136,9 +129,10 @@ async function isHealthy(url: string): Promise<boolean> {
   }
 }
 
-export function describeLogs(process: EmivoyProcess): string {
+/** The last lines a process logged, for a failure message. */
+export function lastLogs(process: EmivoyProcess, count = 30): string {
   return process.logs
-    .slice(-30)
+    .slice(-count)
     .map((line) => JSON.stringify(line))
     .join('\n');
 }
@@ -150,17 +144,15 @@ export function countLogs(process: EmivoyProcess, msg: string): number {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `done` every 100 ms until it holds, or throws after `timeoutMs` naming `what`. */
+/** Polls `done` every 100 ms until it holds; throws after `timeoutMs`, naming `what`. */
 export async function waitFor(
   what: string,
   timeoutMs: number,
   done: () => boolean | Promise<boolean>,
-  options: { give_up_if?: () => boolean } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await done()) return;
-    if (options.give_up_if?.()) break;
     await sleep(100);
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

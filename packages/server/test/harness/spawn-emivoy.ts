@@ -58,7 +58,14 @@ export async function startEmivoy(
   const port = await freePort();
   const { command, args: full } = emivoyCommand(args);
   const child = spawn(command, full, {
-    env: { ...process.env, LOG_LEVEL: 'info', EMIVOY_RATE_LIMIT: '0', ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      EMIVOY_RATE_LIMIT: '0',
+      EMIVOY_SENDGRID_API_URL: 'http://127.0.0.1:9',
+      ...env,
+      PORT: String(port),
+    },
     cwd: serverRoot,
   });
   const logs: Array<Record<string, unknown>> = [];

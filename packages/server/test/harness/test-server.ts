@@ -2,10 +2,12 @@ import type { InjectOptions } from 'fastify';
 import type { App } from '../../src/api/app-context.js';
 import { buildApp } from '../../src/api/build-app.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import { createRouteFor } from '../../src/engine/delivery-routes.js';
 import { Worker, type WorkerOptions } from '../../src/engine/worker.js';
 import { createLogger } from '../../src/logger.js';
 import { createAccount } from '../../src/store/accounts-store.js';
 import { createApiKey } from '../../src/store/api-keys-store.js';
+import { loadMasterKey } from '../../src/store/master-key.js';
 import type { Dialect } from '../../src/store/open-database.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -28,6 +30,8 @@ export interface TestServer {
   config: Config;
   /** A worker on the same database and clock, not started: call `drain()` to run due work. */
   worker: Worker;
+  /** The key that seals this server's provider secrets and signs its unsubscribe links. */
+  masterKey: Buffer;
   /** The first account; `createTestAccount` makes more. */
   account: TestAccount;
   createTestAccount(name?: string): Promise<TestAccount>;
@@ -58,12 +62,18 @@ export async function startTestServer(
   const config = loadConfig({
     EMIVOY_DATA_DIR: database.dataDir,
     EMIVOY_RATE_LIMIT: '0',
+    // The discard port on this machine: no test may reach the real SendGrid by accident.
+    EMIVOY_SENDGRID_API_URL: 'http://127.0.0.1:9',
     ...options.env,
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const masterKey = loadMasterKey(undefined, database.dataDir);
+  // The real delivery path: each account's provider settings decide where mail goes.
+  const routes = createRouteFor({ db: database.handle.db, config, masterKey, logger });
   const worker = new Worker({
     db: database.handle.db,
     logger,
+    routeFor: routes.routeFor,
     ...(options.now ? { now: options.now } : {}),
     ...options.worker,
   });
@@ -71,6 +81,7 @@ export async function startTestServer(
     config,
     database: database.handle,
     logger,
+    masterKey,
     wakeWorker: () => worker.wake(),
     ...(options.now ? { now: options.now } : {}),
   });
@@ -90,6 +101,7 @@ export async function startTestServer(
     database,
     config,
     worker,
+    masterKey,
     account,
     createTestAccount,
     request: async (method, url, requestOptions = {}) => {
@@ -115,6 +127,7 @@ export async function startTestServer(
     },
     close: async () => {
       await worker.stop();
+      await routes.close();
       await app.close();
       await database.drop();
     },

@@ -5,6 +5,7 @@ import { entitiesRoutes } from './entities-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { messagesRoutes } from './messages-routes.js';
 import { policiesRoutes } from './policies-routes.js';
+import { providerSettingsRoutes } from './provider-settings-routes.js';
 import { runsRoutes } from './runs-routes.js';
 import { suppressionsRoutes } from './suppressions-routes.js';
 import { templatePreviewRoutes } from './template-preview-routes.js';
@@ -24,6 +25,7 @@ export async function apiRoutes(app: App): Promise<void> {
   await runsRoutes(app);
   await messagesRoutes(app);
   await suppressionsRoutes(app);
+  await providerSettingsRoutes(app);
   await apiKeysRoutes(app);
   await usageRoutes(app);
 }

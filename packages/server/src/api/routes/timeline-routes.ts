@@ -25,7 +25,7 @@ const Timeline = Type.Object(
   {
     object: Type.Literal('timeline'),
     entity_id: Type.String(),
-    items: Type.Array(TimelineItem),
+    data: Type.Array(TimelineItem, { description: 'Oldest first, for the events of this page' }),
     has_more: Type.Boolean(),
     next_cursor: Type.Union([Type.String(), Type.Null()]),
   },
@@ -61,7 +61,7 @@ export async function timelineRoutes(app: App): Promise<void> {
       return {
         object: 'timeline' as const,
         entity_id: entityId,
-        items: timeline.items.map((item) => ({ ...item, at: isoTime(item.at) })),
+        data: timeline.items.map((item) => ({ ...item, at: isoTime(item.at) })),
         has_more: timeline.has_more,
         next_cursor: timeline.next_cursor,
       };

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as engine from './0002-engine.js';
+import * as delivery from './0003-delivery.js';
 
 /**
  * Every migration, in order. They are forward-only: a deployed migration is never edited,
@@ -9,6 +10,7 @@ import * as engine from './0002-engine.js';
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-engine': engine,
+  '0003-delivery': delivery,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,1 @@
+"""One mixin per resource group; :class:`emivoy.Client` combines them."""
