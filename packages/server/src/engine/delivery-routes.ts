@@ -40,12 +40,14 @@ export function createRouteFor(options: {
   const providers = new Map<string, CachedProvider>();
   const unsubscribeKey = derivedKey(options.masterKey, 'unsubscribe');
 
-  const providerOf = async (settings: ProviderSettings): Promise<EmailProvider> => {
+  const providerOf = (settings: ProviderSettings): EmailProvider => {
     const cached = providers.get(settings.account_id);
     if (cached && cached.version === settings.updated_at) return cached.provider;
-    await cached?.provider.close();
+    // Swap before closing, with no await between: a concurrent delivery never builds a
+    // second provider, and none waits while the old pool finishes its requests in flight.
     const provider = createProvider(settings, options.config);
     providers.set(settings.account_id, { version: settings.updated_at, provider });
+    if (cached) void cached.provider.close().catch(() => {});
     return provider;
   };
 
@@ -77,7 +79,7 @@ export function createRouteFor(options: {
 
     const settings = openProviderSettings(options.masterKey, row);
     const route: DeliveryRoute = {
-      provider: await providerOf(settings),
+      provider: providerOf(settings),
       from: { email: settings.from_email ?? '', name: settings.from_name },
       replyTo: settings.reply_to,
       headersFor: headersFor(settings),
