@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import { containsText } from './contains-text.js';
 import type { ContactsTable, Database } from './database.js';
+import { findOwned } from './find-owned.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
 
 export type ContactRow = Selectable<ContactsTable>;
@@ -63,17 +64,12 @@ async function lockEntity(
   return result.numUpdatedRows > 0n;
 }
 
-export async function findContact(
+export function findContact(
   db: Kysely<Database>,
   accountId: string,
   contactId: string,
 ): Promise<ContactRow | undefined> {
-  return db
-    .selectFrom('contacts')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', contactId)
-    .executeTakeFirst();
+  return findOwned(db, 'contacts', accountId, contactId);
 }
 
 export interface ContactPatch {

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, EventsTable } from './database.js';
+import { findOwned } from './find-owned.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
 
 export type EventRow = Selectable<EventsTable>;
@@ -8,17 +9,12 @@ export async function insertEvent(db: Kysely<Database>, row: EventRow): Promise<
   await db.insertInto('events').values(row).execute();
 }
 
-export async function findEvent(
+export function findEvent(
   db: Kysely<Database>,
   accountId: string,
   eventId: string,
 ): Promise<EventRow | undefined> {
-  return db
-    .selectFrom('events')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', eventId)
-    .executeTakeFirst();
+  return findOwned(db, 'events', accountId, eventId);
 }
 
 export interface EventFilters {

@@ -6,6 +6,7 @@ import type {
   MessageStatusHistoryTable,
   MessagesTable,
 } from './database.js';
+import { findOwned } from './find-owned.js';
 import { hasRowLocks } from './has-row-locks.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
 
@@ -129,7 +130,9 @@ export interface DeliveryOutcome {
 
 /**
  * Records a delivery attempt's outcome, only if this worker still holds the lease: a worker
- * whose lease expired (it stalled) must not overwrite what its successor did.
+ * whose lease expired (it stalled) must not overwrite what its successor did. The new status
+ * and its history row commit together, so a crash between them cannot leave a message whose
+ * history does not say what became of it.
  */
 export async function finishDelivery(
   db: Kysely<Database>,
@@ -138,37 +141,30 @@ export async function finishDelivery(
   outcome: DeliveryOutcome,
   now: number,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('messages')
-    .set({
-      status: outcome.status,
-      next_attempt_at: outcome.status === 'queued' ? (outcome.nextAttemptAt ?? now) : null,
-      provider_message_id: outcome.providerMessageId ?? message.provider_message_id,
-      last_error: outcome.error ?? null,
-      lease_owner: null,
-      lease_until: null,
-      updated_at: now,
-      sent_at: outcome.status === 'sent' || outcome.status === 'captured' ? now : message.sent_at,
-    })
-    .where('id', '=', message.id)
-    .where('lease_owner', '=', owner)
-    .where('status', '=', 'queued')
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) return false;
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('messages')
+      .set({
+        status: outcome.status,
+        next_attempt_at: outcome.status === 'queued' ? (outcome.nextAttemptAt ?? now) : null,
+        provider_message_id: outcome.providerMessageId ?? message.provider_message_id,
+        last_error: outcome.error ?? null,
+        lease_owner: null,
+        lease_until: null,
+        updated_at: now,
+        sent_at: outcome.status === 'sent' || outcome.status === 'captured' ? now : message.sent_at,
+      })
+      .where('id', '=', message.id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return false;
 
-  const detail = outcome.error ?? (outcome.status === 'queued' ? 'retry scheduled' : null);
-  await recordStatus(
-    db,
-    [
-      {
-        messageId: message.id,
-        status: outcome.status === 'queued' ? 'retrying' : outcome.status,
-        detail,
-      },
-    ],
-    now,
-  );
-  return true;
+    const detail = outcome.error ?? (outcome.status === 'queued' ? 'retry scheduled' : null);
+    const status = outcome.status === 'queued' ? 'retrying' : outcome.status;
+    await recordStatus(trx, [{ messageId: message.id, status, detail }], now);
+    return true;
+  });
 }
 
 export async function nextMessageDue(db: Kysely<Database>): Promise<number | null> {
@@ -182,17 +178,12 @@ export async function nextMessageDue(db: Kysely<Database>): Promise<number | nul
   return row?.next_attempt_at ?? null;
 }
 
-export async function findMessage(
+export function findMessage(
   db: Kysely<Database>,
   accountId: string,
   messageId: string,
 ): Promise<MessageRow | undefined> {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', messageId)
-    .executeTakeFirst();
+  return findOwned(db, 'messages', accountId, messageId);
 }
 
 export async function statusHistoryOf(

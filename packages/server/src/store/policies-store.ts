@@ -4,6 +4,7 @@ import { templateIdsOf } from '../domain/validate-policy.js';
 import { newId } from '../ids.js';
 import { containsText } from './contains-text.js';
 import type { Database, PoliciesTable } from './database.js';
+import { findOwned } from './find-owned.js';
 import { hasRowLocks } from './has-row-locks.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
 
@@ -98,17 +99,12 @@ async function insertVersion(db: Kysely<Database>, row: PolicyRow, now: number):
     .execute();
 }
 
-export async function findPolicy(
+export function findPolicy(
   db: Kysely<Database>,
   accountId: string,
   policyId: string,
 ): Promise<PolicyRow | undefined> {
-  return db
-    .selectFrom('policies')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', policyId)
-    .executeTakeFirst();
+  return findOwned(db, 'policies', accountId, policyId);
 }
 
 export interface PolicyPatch {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import type { Database, RunStatus, RunsTable } from './database.js';
+import { findOwned } from './find-owned.js';
 import { hasRowLocks } from './has-row-locks.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
 
@@ -44,17 +45,12 @@ export async function insertRun(db: Kysely<Database>, run: NewRun, now: number):
   return row;
 }
 
-export async function findRun(
+export function findRun(
   db: Kysely<Database>,
   accountId: string,
   runId: string,
 ): Promise<RunRow | undefined> {
-  return db
-    .selectFrom('runs')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', runId)
-    .executeTakeFirst();
+  return findOwned(db, 'runs', accountId, runId);
 }
 
 /** Active runs about one entity, with the data of the event that started each. */

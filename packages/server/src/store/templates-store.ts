@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import { containsText } from './contains-text.js';
 import type { Database, TemplatesTable } from './database.js';
+import { findOwned } from './find-owned.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
 import { policiesUsingTemplate } from './policies-store.js';
 
@@ -34,17 +35,12 @@ export async function insertTemplate(
   return row;
 }
 
-export async function findTemplate(
+export function findTemplate(
   db: Kysely<Database>,
   accountId: string,
   templateId: string,
 ): Promise<TemplateRow | undefined> {
-  return db
-    .selectFrom('templates')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', templateId)
-    .executeTakeFirst();
+  return findOwned(db, 'templates', accountId, templateId);
 }
 
 /** The ids among `templateIds` that this account has no template for. */
