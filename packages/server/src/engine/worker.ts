@@ -113,13 +113,14 @@ export class Worker {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(finish, ms);
-      function finish() {
+      const finish = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wakeSleeper = () => {
+        // Cleared however the sleep ends: a stale sleeper would swallow the next wake().
         this.wakeSleeper = null;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.wakeSleeper = () => {
         this.woken = false;
         finish();
       };

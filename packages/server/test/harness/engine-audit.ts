@@ -19,6 +19,8 @@ export interface EngineAudit {
   duplicateMessages: number;
   /** Messages whose history says they were captured (delivered) more than once. */
   repeatedDeliveries: number;
+  /** Captured messages whose history does not say so: the status and its record split. */
+  unrecordedDeliveries: number;
   /** Runs with messages other than one per recipient for each send step. */
   runsWithWrongMessages: string[];
   /** Messages of a later step created before the wait between the steps had passed. */
@@ -58,6 +60,7 @@ export async function auditEngine(
   const runIds = new Set(runs.map((run) => run.id));
   const acknowledged = new Set(accepted.map((event) => event.eventId));
 
+  const capturesOf = countBy(captures, (capture) => capture.message_id);
   const byKey = countBy(messages, (m) => `${m.run_id}/${m.step_index}/${m.to_email}`);
   const byRun = groupBy(messages, (m) => m.run_id);
   const perRun = expect.sendSteps.length * expect.recipients;
@@ -73,8 +76,9 @@ export async function auditEngine(
     lostRuns: accepted.flatMap((event) => event.runIds).filter((id) => !runIds.has(id)),
     unacknowledgedEvents: events.filter((event) => !acknowledged.has(event.id)).length,
     duplicateMessages: Object.values(byKey).filter((count) => count > 1).length,
-    repeatedDeliveries: Object.values(countBy(captures, (c) => c.message_id)).filter(
-      (count) => count > 1,
+    repeatedDeliveries: Object.values(capturesOf).filter((count) => count > 1).length,
+    unrecordedDeliveries: messages.filter(
+      (message) => message.status === 'captured' && !capturesOf[message.id],
     ).length,
     runsWithWrongMessages: runs
       .filter((run) => {

@@ -72,7 +72,7 @@ export async function fireEvents(options: {
         answer = await options.api.post('/events', body);
       } catch {
         result.connectionErrors++;
-        await sleep(25);
+        await sleep(100);
         continue;
       }
       if (answer.status !== 202) {
