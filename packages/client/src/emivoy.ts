@@ -1,5 +1,6 @@
 import { ApiKeys } from './resources/api-keys.js';
 import { Contacts } from './resources/contacts.js';
+import { EmailProvider } from './resources/email-provider.js';
 import { Entities } from './resources/entities.js';
 import { Events } from './resources/events.js';
 import { Messages } from './resources/messages.js';
@@ -51,6 +52,7 @@ export class Emivoy {
   readonly messages: Messages;
   readonly suppressions: Suppressions;
   readonly apiKeys: ApiKeys;
+  readonly emailProvider: EmailProvider;
   readonly usage: Usage;
   /** The server's base URL, without `/api/v1`. */
   readonly baseUrl: string;
@@ -92,6 +94,7 @@ export class Emivoy {
     this.messages = new Messages(transport);
     this.suppressions = new Suppressions(transport);
     this.apiKeys = new ApiKeys(transport);
+    this.emailProvider = new EmailProvider(transport);
     this.usage = new Usage(transport);
   }
 }

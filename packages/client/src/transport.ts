@@ -95,8 +95,10 @@ export class Transport {
       controller.abort();
     }, this.config.timeoutMs);
 
+    // Called unbound: a browser's fetch throws "Illegal invocation" as a method of another object.
+    const { fetch } = this.config;
     try {
-      const response = await this.config.fetch(url, { ...init, signal: controller.signal });
+      const response = await fetch(url, { ...init, signal: controller.signal });
       const text = await response.text();
       if (!response.ok) {
         const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
@@ -118,7 +120,7 @@ function connectionError(error: unknown, timedOut: boolean, timeoutMs: number): 
   }
   const code = errorCodeIn(error);
   const sent = code === undefined || !notSentCodes.has(code);
-  const reason = code ?? (error instanceof Error ? error.message : String(error));
+  const reason = code ?? innermostMessage(error);
   const stage = sent ? 'after the request may have been sent' : 'before the request was sent';
   return new ConnectionError(`Connection failed ${stage}: ${reason}`, { sent, cause: error });
 }
@@ -137,6 +139,15 @@ function errorCodeIn(error: unknown, depth = 0): string | undefined {
     }
   }
   return errorCodeIn(cause, depth + 1);
+}
+
+/** The message of the deepest cause: Node's fetch says only "fetch failed" on top. */
+function innermostMessage(error: unknown): string {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof Error && current.cause; depth++) {
+    current = current.cause;
+  }
+  return current instanceof Error ? current.message : String(current);
 }
 
 function parseJson(text: string, response: Response): unknown {

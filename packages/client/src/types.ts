@@ -44,7 +44,7 @@ export type EntityReplaceParams = RequestBody<'replaceEntity'>;
 export type EntityUpdateParams = RequestBody<'updateEntity'>;
 export type EntityListParams = QueryParams<'listEntities'>;
 export type Timeline = ResponseBody<'getEntityTimeline'>;
-export type TimelineItem = Timeline['items'][number];
+export type TimelineItem = Timeline['data'][number];
 export type TimelineParams = QueryParams<'getEntityTimeline'>;
 
 export type Contact = Schemas['Contact'];
@@ -93,3 +93,7 @@ export type ApiKeyCreateParams = RequestBody<'createApiKey'>;
 export type ApiKeyListParams = QueryParams<'listApiKeys'>;
 
 export type Usage = ResponseBody<'getUsage'>;
+
+export type EmailProviderSettings = ResponseBody<'getEmailProvider'>;
+export type EmailProviderUpdateParams = RequestBody<'updateEmailProvider'>;
+export type EmailProviderVerification = ResponseBody<'verifyEmailProvider'>;

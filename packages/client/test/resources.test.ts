@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Emivoy, Event, Policy, Template } from '../src/index.js';
+import { freePort } from '../../server/test/harness/spawn-emivoy.js';
+import {
+  ConflictError,
+  type Emivoy,
+  type Event,
+  type Policy,
+  type Template,
+} from '../src/index.js';
 import { type ClientServer, eventually, startClientServer } from './harness/client-server.js';
 import {
   seedContact,
@@ -196,7 +203,7 @@ describe('entities and contacts', () => {
     // `limit` counts events; each page holds everything about its events, oldest first.
     const page = await client.entities.timeline('acct_123', { limit: 1 });
     expect(page).toMatchObject({ object: 'timeline', entity_id: 'acct_123', has_more: true });
-    expect(page.items[0]?.kind).toBe('event');
+    expect(page.data[0]?.kind).toBe('event');
 
     const eventIds = new Set<string>();
     const kinds = new Set<string>();
@@ -338,7 +345,7 @@ describe('runs and messages, in test mode', () => {
   });
 });
 
-describe('suppressions, API keys and usage', () => {
+describe('suppressions, email provider, API keys and usage', () => {
   test('suppressions: create, list, delete', async () => {
     const created = await client.suppressions.create({
       email: 'gone@example.com',
@@ -351,6 +358,31 @@ describe('suppressions, API keys and usage', () => {
 
     await client.suppressions.delete('gone@example.com');
     expect((await client.suppressions.list()).data).toEqual([]);
+  });
+
+  test('email provider: the outbox by default; secrets are write-only; verify', async () => {
+    expect(await client.emailProvider.get()).toMatchObject({
+      object: 'email_provider_settings',
+      provider: 'outbox',
+    });
+
+    const port = await freePort();
+    const smtp = await client.emailProvider.update({
+      provider: 'smtp',
+      from_email: 'billing@acme.com',
+      smtp: { host: '127.0.0.1', port, username: 'acme', password: 'hunter2' },
+    });
+    expect(smtp).toMatchObject({ provider: 'smtp', smtp_password_set: true, api_key_set: false });
+    expect(JSON.stringify(smtp)).not.toContain('hunter2');
+
+    // Nothing listens on that port: the check answers, and says why it failed.
+    const check = await client.emailProvider.verify();
+    expect(check).toMatchObject({ object: 'email_provider_verification', ok: false });
+
+    await client.emailProvider.update({ provider: 'outbox' });
+    const error = await client.emailProvider.verify().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).code).toBe('provider_not_configured');
   });
 
   test('API keys: create, list, revoke', async () => {

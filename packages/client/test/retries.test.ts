@@ -119,7 +119,9 @@ describe('against a stand-in server', () => {
   });
 
   async function serve(answers: Array<StandInAnswer>, maxRetries = 2) {
-    standIn = await startStandInServer((_, index) => answers[Math.min(index, answers.length - 1)] ?? null);
+    standIn = await startStandInServer(
+      (_, index) => answers[Math.min(index, answers.length - 1)] ?? null,
+    );
     return new Emivoy({ apiKey: 'em_live_x', baseUrl: standIn.url, maxRetries });
   }
 

@@ -18,7 +18,21 @@ export interface Config {
   monthlyEventLimit: number | null;
   /** How long a worker's claim on a run or message lasts before another may take it over. */
   workerLeaseMs: number;
+  /** Set when Clerk session tokens are accepted besides API keys and console sessions. */
+  clerk: ClerkConfig | null;
   logLevel: string;
+}
+
+/** How Clerk session tokens are verified: locally, by signature and claims. */
+export interface ClerkConfig {
+  /** Where Clerk publishes its signing keys (`https://<frontend-api>/.well-known/jwks.json`). */
+  jwksUrl: string | undefined;
+  /** Or Clerk's PEM public key, so verification needs no network at all. */
+  jwtKey: string | undefined;
+  /** The `iss` every token must carry: the Clerk Frontend API URL. */
+  issuer: string;
+  /** Origins allowed in `azp`; empty: any. */
+  authorizedParties: string[];
 }
 
 /** One row per variable, so that `emivoy --help` and the docs list the same set. */
@@ -41,6 +55,19 @@ export const environmentVariables: ReadonlyArray<{ name: string; description: st
   {
     name: 'EMIVOY_WORKER_LEASE_MS',
     description: "how long a dead worker's claims block their work, in ms (30000)",
+  },
+  {
+    name: 'CLERK_JWKS_URL',
+    description: "accept Clerk session tokens, verified with the keys at this URL",
+  },
+  {
+    name: 'CLERK_JWT_KEY',
+    description: "or with Clerk's PEM public key (no network needed)",
+  },
+  { name: 'CLERK_ISSUER', description: 'the iss Clerk tokens must carry (required with Clerk)' },
+  {
+    name: 'CLERK_AUTHORIZED_PARTIES',
+    description: 'comma-separated origins allowed in azp, e.g. https://app.example.com',
   },
   { name: 'LOG_LEVEL', description: 'pino level: trace, debug, info, warn, error (info)' },
 ];
@@ -79,6 +106,29 @@ function workerLeaseMs(env: NodeJS.ProcessEnv): number {
   return lease;
 }
 
+function clerk(env: NodeJS.ProcessEnv): ClerkConfig | null {
+  const jwksUrl = env.CLERK_JWKS_URL || undefined;
+  // Environment files often hold a PEM on one line, with its newlines written as \n.
+  const jwtKey = env.CLERK_JWT_KEY?.replaceAll('\\n', '\n') || undefined;
+  if (!jwksUrl && !jwtKey) return null;
+
+  if (jwksUrl && !/^https?:\/\//.test(jwksUrl)) {
+    throw new ConfigError(`CLERK_JWKS_URL must be an http(s) URL, got "${jwksUrl}"`);
+  }
+  const issuer = env.CLERK_ISSUER;
+  if (!issuer) {
+    throw new ConfigError(
+      'CLERK_ISSUER is required with CLERK_JWKS_URL or CLERK_JWT_KEY: set it to your Clerk ' +
+        'Frontend API URL (https://<your-app>.clerk.accounts.dev), the iss of its tokens',
+    );
+  }
+  const authorizedParties = (env.CLERK_AUTHORIZED_PARTIES ?? '')
+    .split(',')
+    .map((party) => trimSlash(party.trim()))
+    .filter((party) => party !== '');
+  return { jwksUrl, jwtKey, issuer, authorizedParties };
+}
+
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
@@ -98,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: integer(env, 'EMIVOY_RATE_LIMIT', 100),
     monthlyEventLimit: monthlyLimit(env),
     workerLeaseMs: workerLeaseMs(env),
+    clerk: clerk(env),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -1240,7 +1240,8 @@ export interface operations {
             /** @enum {string} */
             object: 'timeline';
             entity_id: string;
-            items: {
+            /** @description Oldest first, for the events of this page */
+            data: {
               /**
                * Format: date-time
                * @description ISO 8601, UTC

@@ -50,8 +50,9 @@ export class Entities extends Resource {
   }
 
   /**
-   * Every event, run, wait, message and cancellation about the entity, oldest first.
-   * Awaited: one page (`items`); iterated with `for await`: every item.
+   * Every event, run, wait, message and cancellation about the entity. `limit` counts
+   * events, newest first; a page holds everything about its events, oldest first.
+   * Awaited: one page (`data`); iterated with `for await`: every item.
    */
   timeline(entityId: string, params: TimelineParams = {}): PagedList<Timeline, TimelineItem> {
     const path = { entity_id: entityId };
@@ -61,7 +62,7 @@ export class Entities extends Resource {
           path,
           query: { ...params, cursor },
         }),
-      (page) => page.items,
+      (page) => page.data,
       params.cursor,
     );
   }

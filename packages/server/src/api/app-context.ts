@@ -18,15 +18,22 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-/** Who is calling: resolved from an API key (later also a console session or Clerk token). */
+/** Who is calling: resolved from an API key, the console's session or a Clerk token. */
 export interface Caller {
   accountId: string;
-  /** False for `em_test_` keys: their events and messages are test-mode only. */
+  /**
+   * False for `em_test_` keys: their events and messages are test-mode only. People (console
+   * session, Clerk) choose with the `Emivoy-Mode` header.
+   */
   livemode: boolean;
-  /** Null for the console's session, which sees both modes. */
+  /** Null for people: the console's session and Clerk tokens. */
   apiKeyId: string | null;
   /** Live events allowed this month, null for unlimited: the account's plan, else the default. */
   monthlyEventLimit: number | null;
+  /** The person behind a console session or Clerk token; null for API keys. */
+  userId: string | null;
+  /** The console session's stored id (a hash, never the cookie); null for other callers. */
+  sessionId: string | null;
 }
 
 /** What route modules need besides the request: set once when the app is built. */

@@ -3,24 +3,53 @@ import { apiKeyModeOf } from '../domain/api-key-secret.js';
 import { effectiveEventLimit } from '../store/accounts-store.js';
 import { findApiKeyBySecret, touchApiKey } from '../store/api-keys-store.js';
 import type { App, Caller } from './app-context.js';
+import { clerkCaller } from './clerk-caller.js';
+import { type ClerkVerifier, createClerkVerifier } from './clerk-verifier.js';
 import { ApiError } from './problem.js';
+import { requestedLivemode } from './requested-livemode.js';
+import { sessionCookieName } from './session-cookie.js';
+import { sessionCaller } from './session-caller.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Who may call the route. Unset: an API key, a Clerk token or the console's session.
+     * `public`: anyone (sign-up, sign-in). `session`: the console's session cookie only.
+     */
+    auth?: 'public' | 'session';
+  }
+}
 
 const challenge = { 'WWW-Authenticate': 'Bearer realm="emivoy"' };
 
 /** Makes every route of `app` require a caller; registered inside the /api/v1 scope. */
-export function requireAuthentication(app: App): void {
+export async function requireAuthentication(app: App): Promise<void> {
+  const clerkConfig = app.services.config.clerk;
+  const clerk = clerkConfig ? await createClerkVerifier(clerkConfig) : null;
+
   app.decorateRequest('caller', null);
   app.addHook('onRequest', async (request) => {
-    request.caller = await authenticate(app, request);
+    const auth = request.routeOptions.config.auth;
+    if (auth === 'public') return;
+    request.caller =
+      auth === 'session'
+        ? await sessionCaller(app, request)
+        : await authenticate(app, request, clerk);
   });
 }
 
-async function authenticate(app: App, request: FastifyRequest): Promise<Caller> {
+/** An Authorization header wins over the cookie: a script with a key means the key. */
+async function authenticate(
+  app: App,
+  request: FastifyRequest,
+  clerk: ClerkVerifier | null,
+): Promise<Caller> {
   const header = request.headers.authorization;
+  if (!header && request.cookies[sessionCookieName]) return sessionCaller(app, request);
   if (!header) {
     throw new ApiError(
       'authentication_required',
-      'Send your API key as "Authorization: Bearer em_live_…"',
+      'Send your API key as "Authorization: Bearer em_live_…", or sign in to the console',
       undefined,
       challenge,
     );
@@ -35,6 +64,14 @@ async function authenticate(app: App, request: FastifyRequest): Promise<Caller> 
       challenge,
     );
   }
+  const looksLikeKey = token.startsWith('em_live_') || token.startsWith('em_test_');
+  if (clerk && !looksLikeKey) {
+    return clerkCaller(app, clerk, token, requestedLivemode(request));
+  }
+  return apiKeyCaller(app, token);
+}
+
+async function apiKeyCaller(app: App, token: string): Promise<Caller> {
   if (apiKeyModeOf(token) === null) {
     throw new ApiError(
       'invalid_api_key',
@@ -56,5 +93,7 @@ async function authenticate(app: App, request: FastifyRequest): Promise<Caller> 
     livemode: key.mode === 'live',
     apiKeyId: key.id,
     monthlyEventLimit: effectiveEventLimit(key, app.services.config.monthlyEventLimit),
+    userId: null,
+    sessionId: null,
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import apiReference from '@scalar/fastify-api-reference';
@@ -13,6 +14,7 @@ import { supportIdempotency } from './idempotency.js';
 import { exposeMetrics } from './metrics.js';
 import { openApiInfo } from './openapi-info.js';
 import { limitRequestRate } from './rate-limit.js';
+import { consoleSite } from './serve-console.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { apiRoutes } from './routes/index.js';
 import { unsubscribeRoutes } from './routes/unsubscribe-routes.js';
@@ -26,6 +28,8 @@ export interface BuildAppOptions extends Omit<Services, 'now' | 'wakeWorker'> {
   logger: Logger;
   now?: () => number;
   wakeWorker?: () => void;
+  /** The built console to serve at `/` (`emivoy serve` passes packages/console/dist). */
+  consoleDir?: string;
 }
 
 /**
@@ -83,7 +87,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     reply.header('Request-Id', request.id);
     return payload;
   });
-  installErrorHandler(app);
+  const site = options.consoleDir ? consoleSite(options.consoleDir) : null;
+  installErrorHandler(app, site?.fallback);
+  await app.register(cookie);
 
   await app.register(swagger, {
     openapi: openApiInfo(),
@@ -98,7 +104,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(healthRoutes);
   await app.register(
     async (api) => {
-      requireAuthentication(api);
+      await requireAuthentication(api);
       await limitRequestRate(api);
       supportIdempotency(api);
       await apiRoutes(api);
@@ -110,5 +116,6 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(unsubscribeRoutes);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await site?.serve(app);
   return app;
 }

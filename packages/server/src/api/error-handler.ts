@@ -19,8 +19,17 @@ const fastifyCodes: Record<string, ApiError['code']> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_json',
 };
 
-/** Turns anything thrown into problem details; 5xx answers never carry internals. */
-export function installErrorHandler(app: App): void {
+/** Answers a request no route matched, or returns undefined to let it be a 404. */
+export type NotFoundFallback = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => FastifyReply | Promise<FastifyReply> | undefined;
+
+/**
+ * Turns anything thrown into problem details; 5xx answers never carry internals. A request
+ * no route matched may be answered by `fallback` first (the console's pages).
+ */
+export function installErrorHandler(app: App, fallback?: NotFoundFallback): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = toApiError(error);
     if (apiError.status >= 500) {
@@ -31,12 +40,14 @@ export function installErrorHandler(app: App): void {
     return sendProblem(request, reply, apiError);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      request,
-      reply,
-      new ApiError('not_found', `No route for ${request.method} ${request.url}`),
-    ),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      fallback?.(request, reply) ??
+      sendProblem(
+        request,
+        reply,
+        new ApiError('not_found', `No route for ${request.method} ${request.url}`),
+      ),
   );
 }
 

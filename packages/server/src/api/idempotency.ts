@@ -44,6 +44,9 @@ export function supportIdempotency(app: App): void {
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined) return;
+    // Sign-in and session routes act on the caller's own session, not on account data: a
+    // replayed answer would hand out a CSRF token without its cookie.
+    if (request.routeOptions.config.auth !== undefined) return;
     if (typeof key !== 'string' || !keyPattern.test(key)) {
       throw ApiError.validation([
         { field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },

@@ -16,11 +16,21 @@ export function openApiInfo() {
         apiKey: {
           type: 'http' as const,
           scheme: 'bearer',
-          description: 'An API key: `Authorization: Bearer em_live_…` (or em_test_…)',
+          description:
+            'An API key: `Authorization: Bearer em_live_…` (or em_test_…); or, when the ' +
+            'server is set up for Clerk, a Clerk session token',
+        },
+        sessionCookie: {
+          type: 'apiKey' as const,
+          in: 'cookie' as const,
+          name: 'emivoy_session',
+          description:
+            "The console's session, set by sign-up and sign-in. Writes also need the " +
+            "session's csrf_token in the X-CSRF-Token header.",
         },
       },
     },
-    security: [{ apiKey: [] }],
+    security: [{ apiKey: [] }, { sessionCookie: [] }] as Array<Record<string, string[]>>,
     tags: [
       { name: 'events', description: 'Facts your application posts; they start policy runs' },
       { name: 'entities', description: 'Your domain objects, keyed by your own external_id' },
@@ -29,6 +39,9 @@ export function openApiInfo() {
       { name: 'policies', description: 'Event types mapped to steps' },
       { name: 'api-keys', description: 'Secrets for server-to-server calls' },
       { name: 'usage', description: "This month's events against the plan" },
+      { name: 'auth', description: "The console's sign-up, sign-in and session" },
+      { name: 'accounts', description: 'Accounts (tenants) a signed-in user owns' },
+      { name: 'members', description: 'People with access to an account' },
       { name: 'operations', description: 'Health and readiness probes' },
     ],
   };

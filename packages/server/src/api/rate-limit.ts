@@ -4,8 +4,9 @@ import { ApiError } from './problem.js';
 
 /**
  * Per-caller request rate, counted in this process: one second windows of
- * `EMIVOY_RATE_LIMIT` requests. Runs after authentication so the budget belongs to the key,
- * not to whoever sends its header.
+ * `EMIVOY_RATE_LIMIT` requests. Runs after authentication so the budget belongs to the key
+ * (or console session, or Clerk user), not to whoever sends its header; routes open to
+ * anyone (sign-in) count per client address.
  */
 export async function limitRequestRate(app: App): Promise<void> {
   const perSecond = app.services.config.rateLimit;
@@ -16,7 +17,10 @@ export async function limitRequestRate(app: App): Promise<void> {
     hook: 'preValidation',
     max: perSecond,
     timeWindow: 1000,
-    keyGenerator: (request) => request.caller?.apiKeyId ?? request.caller?.accountId ?? request.ip,
+    keyGenerator: (request) => {
+      const caller = request.caller;
+      return caller?.apiKeyId ?? caller?.sessionId ?? caller?.userId ?? request.ip;
+    },
     errorResponseBuilder: (_request, context) =>
       new ApiError(
         'rate_limited',

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { buildApp } from '../api/build-app.js';
+import { defaultConsoleDir } from '../api/serve-console.js';
 import { startWorker } from '../engine/start-worker.js';
 import { onShutdown } from './on-shutdown.js';
 import { openConfigured } from './open-configured.js';
@@ -20,6 +21,7 @@ export function serveCommand(): Command {
         logger,
         masterKey,
         wakeWorker: () => running?.worker.wake(),
+        consoleDir: defaultConsoleDir(),
       });
       await app.listen({ port: config.port, host: config.host });
 
@@ -33,6 +35,7 @@ export function serveCommand(): Command {
         },
         `Emivoy API listening on ${url} (API reference at ${url}/reference)`,
       );
+      logger.info({ console: `${url}/` }, `Console: ${url}/`);
       if (!options.worker) logger.info('no worker in this process: run `emivoy worker` beside it');
       logger.info(
         { sendgridApiUrl: config.sendgridApiUrl, publicUrl: config.publicUrl },

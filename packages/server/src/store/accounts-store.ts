@@ -11,11 +11,13 @@ export async function createAccount(
   db: Kysely<Database>,
   name: string,
   now = Date.now(),
+  clerkOrgId: string | null = null,
 ): Promise<AccountRow> {
   const row: AccountRow = {
     id: newId('acc', now),
     name,
     monthly_event_limit: null,
+    clerk_org_id: clerkOrgId,
     created_at: now,
   };
   await db.insertInto('accounts').values(row).execute();
@@ -27,6 +29,18 @@ export async function findAccount(
   accountId: string,
 ): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+}
+
+/** The account made for a Clerk organisation, if it was seen before. */
+export async function findAccountByClerkOrg(
+  db: Kysely<Database>,
+  clerkOrgId: string,
+): Promise<AccountRow | undefined> {
+  return db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('clerk_org_id', '=', clerkOrgId)
+    .executeTakeFirst();
 }
 
 export async function listAccounts(db: Kysely<Database>): Promise<AccountRow[]> {

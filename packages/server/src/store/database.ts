@@ -22,6 +22,9 @@ export interface Database {
   provider_settings: ProviderSettingsTable;
   webhook_events: WebhookEventsTable;
   emivoy_meta: EmivoyMetaTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
 }
 
 export interface AccountsTable {
@@ -29,6 +32,8 @@ export interface AccountsTable {
   name: string;
   /** Null: the server's default plan. -1: unlimited (set by an operator). */
   monthly_event_limit: number | null;
+  /** The Clerk organisation this account stands for, if it was made from one. */
+  clerk_org_id: string | null;
   created_at: number;
 }
 
@@ -267,4 +272,38 @@ export interface WebhookEventsTable {
 export interface EmivoyMetaTable {
   key: string;
   value: string;
+}
+
+/** A person who signs in to the console. */
+export interface UsersTable {
+  id: string;
+  /** Lower-case. Null for a Clerk user whose token carried no address still free here. */
+  email: string | null;
+  name: string | null;
+  /** `scrypt$N$r$p$salt$hash` (base64); null for users who only sign in through Clerk. */
+  password_hash: string | null;
+  clerk_user_id: string | null;
+  created_at: number;
+}
+
+export type MemberRole = 'owner' | 'member';
+
+/** Who may act on which account; owners may also remove members. */
+export interface MembershipsTable {
+  user_id: string;
+  account_id: string;
+  role: MemberRole;
+  created_at: number;
+}
+
+/** A console sign-in. The cookie holds a secret; `id` is its SHA-256, never the secret. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  current_account_id: string;
+  /** Sent back in `X-CSRF-Token` on every cookie-authenticated write. */
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
 }

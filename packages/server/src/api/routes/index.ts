@@ -1,8 +1,11 @@
 import type { App } from '../app-context.js';
+import { accountsRoutes } from './accounts-routes.js';
 import { apiKeysRoutes } from './api-keys-routes.js';
+import { authRoutes } from './auth-routes.js';
 import { contactsRoutes } from './contacts-routes.js';
 import { entitiesRoutes } from './entities-routes.js';
 import { eventsRoutes } from './events-routes.js';
+import { membersRoutes } from './members-routes.js';
 import { messagesRoutes } from './messages-routes.js';
 import { policiesRoutes } from './policies-routes.js';
 import { providerSettingsRoutes } from './provider-settings-routes.js';
@@ -13,7 +16,7 @@ import { templatesRoutes } from './templates-routes.js';
 import { timelineRoutes } from './timeline-routes.js';
 import { usageRoutes } from './usage-routes.js';
 
-/** Every authenticated resource route, mounted under /api/v1. */
+/** Every route under /api/v1: resources, and the console's sign-in, accounts and members. */
 export async function apiRoutes(app: App): Promise<void> {
   await entitiesRoutes(app);
   await timelineRoutes(app);
@@ -28,4 +31,7 @@ export async function apiRoutes(app: App): Promise<void> {
   await providerSettingsRoutes(app);
   await apiKeysRoutes(app);
   await usageRoutes(app);
+  await authRoutes(app);
+  await accountsRoutes(app);
+  await membersRoutes(app);
 }

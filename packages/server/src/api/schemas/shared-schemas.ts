@@ -1,9 +1,11 @@
 import type { TSchema } from '@sinclair/typebox';
 import { ApiKey } from './api-key-schemas.js';
+import { AccountMembership, Session } from './auth-schemas.js';
 import { Problem } from './common.js';
 import { Contact } from './contact-schemas.js';
 import { Entity } from './entity-schemas.js';
 import { Event } from './event-schemas.js';
+import { Member } from './member-schemas.js';
 import { Message } from './message-schemas.js';
 import { Policy } from './policy-schemas.js';
 import { Run } from './run-schemas.js';
@@ -25,4 +27,7 @@ export const sharedSchemas: TSchema[] = [
   Run,
   Message,
   Suppression,
+  AccountMembership,
+  Session,
+  Member,
 ];

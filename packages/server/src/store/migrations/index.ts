@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as engine from './0002-engine.js';
 import * as delivery from './0003-delivery.js';
+import * as consoleAuth from './0004-console-auth.js';
 
 /**
  * Every migration, in order. They are forward-only: a deployed migration is never edited,
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-engine': engine,
   '0003-delivery': delivery,
+  '0004-console-auth': consoleAuth,
 };
 
 export const migrationProvider: MigrationProvider = {
