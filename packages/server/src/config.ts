@@ -58,7 +58,7 @@ export const environmentVariables: ReadonlyArray<{ name: string; description: st
   },
   {
     name: 'CLERK_JWKS_URL',
-    description: "accept Clerk session tokens, verified with the keys at this URL",
+    description: 'accept Clerk session tokens, verified with the keys at this URL',
   },
   {
     name: 'CLERK_JWT_KEY',

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../src/domain/password-hash.js';
+import { addMembership } from '../src/store/memberships-store.js';
 import { insertTemplate } from '../src/store/templates-store.js';
+import { createUser } from '../src/store/users-store.js';
 import { testDialects } from './harness/test-database.js';
 import { startTestServer, type TestAccount, type TestServer } from './harness/test-server.js';
 
@@ -14,12 +17,23 @@ interface Owned {
   runId: string;
   messageId: string;
   suppressed: string;
+  /** A's owner: a console user with a password. */
+  ownerUserId: string;
+  ownerEmail: string;
+}
+
+/** A console user of account B, signed in: the cookie and the CSRF token it was given. */
+interface IntruderSession {
+  userId: string;
+  cookie: string;
+  csrf: string;
 }
 
 interface Context {
   server: TestServer;
   owner: TestAccount;
   intruder: TestAccount;
+  intruderSession: IntruderSession;
   owned: Owned;
 }
 
@@ -33,6 +47,25 @@ const asIntruder = (ctx: Context, method: any, url: string, body?: unknown) =>
 
 const asOwner = (ctx: Context, method: any, url: string, body?: unknown) =>
   ctx.server.request(method, url, { key: ctx.owner.key, ...(body === undefined ? {} : { body }) });
+
+/** As B's signed-in user, through the console's cookie (the route's other way in). */
+const asIntruderSession = (ctx: Context, method: any, url: string, body?: unknown) =>
+  ctx.server.request(method, url, {
+    key: null,
+    headers: { cookie: ctx.intruderSession.cookie, 'x-csrf-token': ctx.intruderSession.csrf },
+    ...(body === undefined ? {} : { body }),
+  });
+
+/** Nothing in an answer names A's account or A's owner. */
+function expectNothingOfOwner(ctx: Context, body: unknown) {
+  const text = JSON.stringify(body);
+  expect(text).not.toContain(ctx.owner.accountId);
+  expect(text).not.toContain(ctx.owned.ownerUserId);
+  expect(text).not.toContain(ctx.owned.ownerEmail);
+}
+
+const ownersPassword = 'owner password 123';
+const intrudersPassword = 'intruder password 123';
 
 function idsOf(list: { data: Array<Record<string, unknown>> }, field: string): unknown[] {
   return list.data.map((row) => row[field]);
@@ -294,6 +327,87 @@ const probes: Record<string, Probe> = {
     });
   },
 
+  // The console's own routes: sign-in and the session are about the caller alone; accounts
+  // and members are about the caller's account. None may show or touch anything of A.
+  'POST /api/v1/auth/signup': async (ctx) => {
+    const created = await asIntruder(ctx, 'POST', '/api/v1/auth/signup', {
+      email: 'newcomer@example.com',
+      password: 'newcomer password',
+      account_name: 'Newcomer',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.accounts).toHaveLength(1);
+    expectNothingOfOwner(ctx, created.body);
+    const taken = await asIntruder(ctx, 'POST', '/api/v1/auth/signup', {
+      email: ctx.owned.ownerEmail,
+      password: 'another password',
+      account_name: 'Takeover',
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.body.code).toBe('email_taken');
+  },
+  'POST /api/v1/auth/signin': async (ctx) => {
+    const guess = await asIntruder(ctx, 'POST', '/api/v1/auth/signin', {
+      email: ctx.owned.ownerEmail,
+      password: intrudersPassword,
+    });
+    expect(guess.status).toBe(401);
+    expect(guess.body.code).toBe('invalid_credentials');
+    expect(guess.headers['set-cookie']).toBeUndefined();
+    const own = await asIntruder(ctx, 'POST', '/api/v1/auth/signin', {
+      email: 'intruder@example.com',
+      password: intrudersPassword,
+    });
+    expect(own.status).toBe(200);
+    expectNothingOfOwner(ctx, own.body);
+  },
+  'POST /api/v1/auth/signout': async (ctx) => {
+    const keyOnly = await asIntruder(ctx, 'POST', '/api/v1/auth/signout');
+    expect(keyOnly.status).toBe(401);
+  },
+  'GET /api/v1/auth/session': async (ctx) => {
+    expect((await asIntruder(ctx, 'GET', '/api/v1/auth/session')).status).toBe(401);
+    const mine = await asIntruderSession(ctx, 'GET', '/api/v1/auth/session');
+    expect(mine.status).toBe(200);
+    expect(mine.body.current_account_id).toBe(ctx.intruder.accountId);
+    expectNothingOfOwner(ctx, mine.body);
+  },
+  'POST /api/v1/auth/switch-account': async (ctx) => {
+    const body = { account_id: ctx.owner.accountId };
+    expect((await asIntruder(ctx, 'POST', '/api/v1/auth/switch-account', body)).status).toBe(401);
+    const refused = await asIntruderSession(ctx, 'POST', '/api/v1/auth/switch-account', body);
+    expect(refused.status).toBe(404);
+    expect(refused.body.code).toBe('account_not_found');
+    const still = await asIntruderSession(ctx, 'GET', '/api/v1/entities');
+    expect(idsOf(still.body, 'entity_id')).not.toContain(ctx.owned.entityId);
+  },
+  'POST /api/v1/accounts': async (ctx) => {
+    const byKey = await asIntruder(ctx, 'POST', '/api/v1/accounts', { name: 'Mine' });
+    expect(byKey.status).toBe(403);
+    const created = await asIntruderSession(ctx, 'POST', '/api/v1/accounts', { name: 'Mine' });
+    expect(created.status).toBe(201);
+    expect(created.body.account_id).not.toBe(ctx.owner.accountId);
+  },
+  'GET /api/v1/members': async (ctx) => {
+    const byKey = await asIntruder(ctx, 'GET', '/api/v1/members?limit=100');
+    expect(idsOf(byKey.body, 'user_id')).toEqual([ctx.intruderSession.userId]);
+    const bySession = await asIntruderSession(ctx, 'GET', '/api/v1/members?limit=100');
+    expectNothingOfOwner(ctx, bySession.body);
+  },
+  'POST /api/v1/members': async (ctx) => {
+    const byKey = await asIntruder(ctx, 'POST', '/api/v1/members', {
+      email: 'intruder@example.com',
+    });
+    expect(byKey.status).toBe(403);
+  },
+  'DELETE /api/v1/members/:user_id': async (ctx) => {
+    const url = `/api/v1/members/${ctx.owned.ownerUserId}`;
+    expect((await asIntruder(ctx, 'DELETE', url)).status).toBe(403);
+    const bySession = await asIntruderSession(ctx, 'DELETE', url);
+    expect(bySession.status).toBe(404);
+    expect(bySession.body.code).toBe('member_not_found');
+  },
+
   'GET /api/v1/usage': async (ctx) => {
     const mine = await asIntruder(ctx, 'GET', '/api/v1/usage');
     const theirs = await asOwner(ctx, 'GET', '/api/v1/usage');
@@ -322,6 +436,7 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       '/api/v1/settings/email-provider',
       '/api/v1/contacts?limit=100',
       '/api/v1/events?limit=100',
+      '/api/v1/members?limit=100',
     ]) {
       view[url] = (await asOwner(c, 'GET', url)).body;
     }
@@ -363,6 +478,33 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       expect(response.status).toBeLessThan(300);
     }
     await server.worker.drain();
+
+    // A's owner and B's owner are console users; B's signs in for the session probes.
+    const { db } = server.database.handle;
+    const ownerUser = await createUser(db, {
+      email: 'owner@example.com',
+      name: 'Owner',
+      passwordHash: await hashPassword(ownersPassword),
+      clerkUserId: null,
+    });
+    await addMembership(db, { userId: ownerUser.id, accountId: owner.accountId, role: 'owner' });
+    const intruderUser = await createUser(db, {
+      email: 'intruder@example.com',
+      name: 'Intruder',
+      passwordHash: await hashPassword(intrudersPassword),
+      clerkUserId: null,
+    });
+    await addMembership(db, {
+      userId: intruderUser.id,
+      accountId: intruder.accountId,
+      role: 'owner',
+    });
+    const signedIn = await server.request('POST', '/api/v1/auth/signin', {
+      key: null,
+      body: { email: 'intruder@example.com', password: intrudersPassword },
+    });
+    expect(signedIn.status).toBe(200);
+    const setCookie = String(signedIn.headers['set-cookie']);
     const messages = await server.request('GET', '/api/v1/messages', { key: owner.key });
     expect(messages.body.data).toHaveLength(1);
     // After the mail went to the outbox: nothing here may try to reach a real SendGrid.
@@ -377,6 +519,11 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       server,
       owner,
       intruder,
+      intruderSession: {
+        userId: intruderUser.id,
+        cookie: setCookie.split(';')[0] ?? '',
+        csrf: signedIn.body.csrf_token,
+      },
       owned: {
         entityId: 'acct_owner',
         contactId: contact.body.contact_id,
@@ -387,6 +534,8 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
         runId: event.body.runs_started[0].run_id,
         messageId: messages.body.data[0].message_id,
         suppressed: 'gone@example.com',
+        ownerUserId: ownerUser.id,
+        ownerEmail: 'owner@example.com',
       },
     };
     snapshot = await ownerView(ctx);

@@ -486,6 +486,143 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/signup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create a user and their first account, and sign in (sets the session cookie) */
+    post: operations['signUp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/signin': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sign in with email and password (sets the session cookie) */
+    post: operations['signIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/signout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End the console session and clear its cookie */
+    post: operations['signOut'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed-in user, their accounts, the current one and the CSRF token */
+    get: operations['getSession'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/switch-account': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Make another of your accounts the one the session acts on */
+    post: operations['switchAccount'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create another account, owned by the signed-in user (console session only) */
+    post: operations['createAccount'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/members': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the people with access to the caller's account */
+    get: operations['listMembers'];
+    put?: never;
+    /** Give an existing user access to this account (owners may add owners) */
+    post: operations['addMember'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/members/{user_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a member's access to this account (owners only) */
+    delete: operations['removeMember'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/webhooks/sendgrid/{account_id}': {
     parameters: {
       query?: never;
@@ -523,7 +660,10 @@ export interface components {
         | 'authentication_required'
         | 'invalid_api_key'
         | 'api_key_revoked'
+        | 'invalid_token'
+        | 'invalid_credentials'
         | 'forbidden'
+        | 'csrf_failed'
         | 'not_found'
         | 'entity_not_found'
         | 'contact_not_found'
@@ -534,16 +674,23 @@ export interface components {
         | 'run_not_found'
         | 'message_not_found'
         | 'suppression_not_found'
+        | 'account_not_found'
+        | 'user_not_found'
+        | 'member_not_found'
         | 'entity_exists'
         | 'contact_exists'
         | 'template_in_use'
         | 'run_not_active'
+        | 'email_taken'
+        | 'member_exists'
+        | 'last_owner'
         | 'idempotency_key_in_use'
         | 'payload_too_large'
         | 'unsupported_media_type'
         | 'idempotency_key_reused'
         | 'rate_limited'
         | 'quota_exceeded'
+        | 'signin_rate_limited'
         | 'webhook_signature_invalid'
         | 'webhook_not_configured'
         | 'provider_not_configured'
@@ -835,6 +982,48 @@ export interface components {
        */
       created_at: string;
     };
+    /** AccountMembership */
+    AccountMembership: {
+      account_id: string;
+      name: string;
+      role: 'owner' | 'member';
+    };
+    /** Session */
+    Session: {
+      /** @enum {string} */
+      object: 'session';
+      user: {
+        user_id: string;
+        email: string;
+        name: string | null;
+      };
+      /** @description Every account the user belongs to, oldest membership first */
+      accounts: components['schemas']['AccountMembership'][];
+      /** @description The account the session acts on */
+      current_account_id: string;
+      /** @description Send it in the X-CSRF-Token header of every write made with the cookie */
+      csrf_token: string;
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      expires_at: string;
+    };
+    /** Member */
+    Member: {
+      /** @enum {string} */
+      object: 'member';
+      user_id: string;
+      /** @description Null for a Clerk user whose token carried no address */
+      email: string | null;
+      name: string | null;
+      role: 'owner' | 'member';
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      created_at: string;
+    };
   };
   responses: never;
   parameters: never;
@@ -864,22 +1053,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -904,22 +1093,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -955,22 +1144,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -978,7 +1167,10 @@ export interface operations {
   createEntity: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1006,22 +1198,22 @@ export interface operations {
           'application/json': components['schemas']['Entity'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1046,22 +1238,22 @@ export interface operations {
           'application/json': components['schemas']['Entity'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1106,22 +1298,22 @@ export interface operations {
           'application/json': components['schemas']['Entity'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1144,22 +1336,22 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1195,22 +1387,22 @@ export interface operations {
           'application/json': components['schemas']['Entity'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1262,22 +1454,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1316,22 +1508,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1339,7 +1531,10 @@ export interface operations {
   createContact: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1373,22 +1568,22 @@ export interface operations {
           'application/json': components['schemas']['Contact'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1413,22 +1608,22 @@ export interface operations {
           'application/json': components['schemas']['Contact'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1451,22 +1646,22 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1508,22 +1703,22 @@ export interface operations {
           'application/json': components['schemas']['Contact'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1556,22 +1751,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1579,7 +1774,10 @@ export interface operations {
   createTemplate: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1605,22 +1803,22 @@ export interface operations {
           'application/json': components['schemas']['Template'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1645,22 +1843,22 @@ export interface operations {
           'application/json': components['schemas']['Template'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1683,22 +1881,22 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1733,22 +1931,22 @@ export interface operations {
           'application/json': components['schemas']['Template'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1756,7 +1954,10 @@ export interface operations {
   previewTemplate: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
       path: {
         template_id: string;
       };
@@ -1812,22 +2013,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1862,22 +2063,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1885,7 +2086,10 @@ export interface operations {
   createPolicy: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1928,22 +2132,22 @@ export interface operations {
           'application/json': components['schemas']['Policy'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1968,22 +2172,22 @@ export interface operations {
           'application/json': components['schemas']['Policy'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2006,22 +2210,22 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2074,22 +2278,22 @@ export interface operations {
           'application/json': components['schemas']['Policy'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2124,22 +2328,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2150,7 +2354,10 @@ export interface operations {
         /** @description Answer what would happen (200) and store nothing */
         dry_run?: boolean;
       };
-      header?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2264,22 +2471,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2322,22 +2529,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2374,22 +2581,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2414,22 +2621,22 @@ export interface operations {
           'application/json': components['schemas']['Run'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2437,7 +2644,10 @@ export interface operations {
   cancelRun: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
       path: {
         run_id: string;
       };
@@ -2454,22 +2664,22 @@ export interface operations {
           'application/json': components['schemas']['Run'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2477,7 +2687,10 @@ export interface operations {
   advanceRun: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
       path: {
         run_id: string;
       };
@@ -2494,22 +2707,22 @@ export interface operations {
           'application/json': components['schemas']['Run'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2559,22 +2772,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2599,22 +2812,22 @@ export interface operations {
           'application/json': components['schemas']['Message'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2647,22 +2860,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2670,7 +2883,10 @@ export interface operations {
   createSuppression: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2693,22 +2909,22 @@ export interface operations {
           'application/json': components['schemas']['Suppression'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2731,22 +2947,22 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2796,22 +3012,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2885,22 +3101,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2908,7 +3124,10 @@ export interface operations {
   verifyEmailProvider: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2929,22 +3148,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2975,22 +3194,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -2998,7 +3217,10 @@ export interface operations {
   createApiKey: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -3038,22 +3260,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -3078,22 +3300,22 @@ export interface operations {
           'application/json': components['schemas']['ApiKey'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -3130,22 +3352,457 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  signUp: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: email */
+          email: string;
+          password: string;
+          name?: string;
+          account_name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            user: {
+              user_id: string;
+              email: string;
+              name: string | null;
+            };
+            /** @description Every account the user belongs to, oldest membership first */
+            accounts: components['schemas']['AccountMembership'][];
+            /** @description The account the session acts on */
+            current_account_id: string;
+            /** @description Send it in the X-CSRF-Token header of every write made with the cookie */
+            csrf_token: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            expires_at: string;
+            /** @enum {string} */
+            object: 'session';
+            account: components['schemas']['AccountMembership'];
+          };
+        };
+      };
+      /** @description Refused: problem details naming the code and each bad field */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side: problem details with the request id */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  signIn: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: email */
+          email: string;
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Session'];
+        };
+      };
+      /** @description Refused: problem details naming the code and each bad field */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side: problem details with the request id */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  signOut: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: problem details naming the code and each bad field */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side: problem details with the request id */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Session'];
+        };
+      };
+      /** @description Refused: problem details naming the code and each bad field */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side: problem details with the request id */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  switchAccount: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          account_id: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Session'];
+        };
+      };
+      /** @description Refused: problem details naming the code and each bad field */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side: problem details with the request id */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createAccount: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            object: 'account';
+            account_id: string;
+            name: string;
+            role: 'owner' | 'member';
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            created_at: string;
+          };
+        };
+      };
+      /** @description Refused: problem details naming the code and each bad field */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side: problem details with the request id */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listMembers: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['Member'][];
+            has_more: boolean;
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description Refused: problem details naming the code and each bad field */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side: problem details with the request id */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  addMember: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Replays the first answer for the same key and body within 24 hours */
+        'idempotency-key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: email */
+          email: string;
+          role?: 'owner' | 'member';
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Member'];
+        };
+      };
+      /** @description Refused: problem details naming the code and each bad field */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side: problem details with the request id */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  removeMember: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: problem details naming the code and each bad field */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side: problem details with the request id */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -3183,22 +3840,22 @@ export interface operations {
           };
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Refused: problem details naming the code and each bad field */
       '4XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description RFC 9457 problem details */
+      /** @description Failed on our side: problem details with the request id */
       '5XX': {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };

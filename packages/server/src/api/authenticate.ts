@@ -7,8 +7,8 @@ import { clerkCaller } from './clerk-caller.js';
 import { type ClerkVerifier, createClerkVerifier } from './clerk-verifier.js';
 import { ApiError } from './problem.js';
 import { requestedLivemode } from './requested-livemode.js';
-import { sessionCookieName } from './session-cookie.js';
 import { sessionCaller } from './session-caller.js';
+import { sessionCookieName } from './session-cookie.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -14,12 +14,12 @@ import { supportIdempotency } from './idempotency.js';
 import { exposeMetrics } from './metrics.js';
 import { openApiInfo } from './openapi-info.js';
 import { limitRequestRate } from './rate-limit.js';
-import { consoleSite } from './serve-console.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { apiRoutes } from './routes/index.js';
 import { unsubscribeRoutes } from './routes/unsubscribe-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { sharedSchemas } from './schemas/shared-schemas.js';
+import { consoleSite } from './serve-console.js';
 
 /** The largest request body accepted (DESIGN.md: 1 MiB, else 413). */
 export const bodyLimit = 1024 * 1024;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import {
   claimIdempotencyKey,
@@ -33,6 +34,15 @@ declare module 'fastify' {
 
 const keyPattern = /^[\x21-\x7e]{1,255}$/;
 
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      description: 'Replays the first answer for the same key and body within 24 hours',
+      maxLength: 255,
+    }),
+  ),
+});
+
 /**
  * `Idempotency-Key` on any POST: the same key and body within 24 hours replays the first
  * answer; the same key with another body is refused. Answers worth retrying (429, 5xx) are
@@ -40,6 +50,13 @@ const keyPattern = /^[\x21-\x7e]{1,255}$/;
  */
 export function supportIdempotency(app: App): void {
   app.decorateRequest('idempotency', null);
+
+  // Every POST documents the header, so the OpenAPI document and the clients know it.
+  app.addHook('onRoute', (route) => {
+    if (route.method !== 'POST') return;
+    const schema = (route.schema ?? {}) as { headers?: unknown };
+    route.schema = { ...schema, headers: schema.headers ?? IdempotencyHeaders };
+  });
 
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers['idempotency-key'];

@@ -56,6 +56,8 @@ export async function startTestServer(
     env?: Record<string, string>;
     now?: () => number;
     worker?: Partial<Omit<WorkerOptions, 'db' | 'logger' | 'now'>>;
+    /** Serve a console from this directory, as `emivoy serve` does. */
+    consoleDir?: string;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(dialect);
@@ -84,6 +86,7 @@ export async function startTestServer(
     masterKey,
     wakeWorker: () => worker.wake(),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   await app.ready();
 

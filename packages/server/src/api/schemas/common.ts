@@ -28,8 +28,14 @@ export const Problem = Type.Object(
 
 /** Error answers every authenticated route may give, for the OpenAPI document. */
 export const errorResponses = {
-  '4XX': Type.Ref(Problem),
-  '5XX': Type.Ref(Problem),
+  '4XX': {
+    description: 'Refused: problem details naming the code and each bad field',
+    content: { 'application/problem+json': { schema: Type.Ref(Problem) } },
+  },
+  '5XX': {
+    description: 'Failed on our side: problem details with the request id',
+    content: { 'application/problem+json': { schema: Type.Ref(Problem) } },
+  },
 } as const;
 
 export const ListQuery = {
