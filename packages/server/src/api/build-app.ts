@@ -64,6 +64,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit,
+    // While closing, requests already on open connections are still answered (the database
+    // closes after the server): a bare 503 without problem details would help nobody.
+    return503OnClosing: false,
     genReqId: () => `req_${randomBytes(12).toString('hex')}`,
     requestIdHeader: false,
     ajv: { customOptions: { strict: false } },
