@@ -34,11 +34,29 @@ export async function startEmivoyInstance(options: {
 }): Promise<EmivoyInstance> {
   const database = await createBenchDatabase(options.dialect, options.postgresUrl);
   const env = { ...emivoyEnvironment(database), ...options.env };
-  const account = await createBenchAccount(database);
-  const server = await startEmivoyServer(options.name, env, options.args ?? ['serve']);
-  const api = benchApi(server.url, account.liveKey);
-  await createScenario(api, options.scenario);
-  await options.prepare?.(api);
+  let server: EmivoyServer | null = null;
+  try {
+    const account = await createBenchAccount(database);
+    server = await startEmivoyServer(options.name, env, options.args ?? ['serve']);
+    const api = benchApi(server.url, account.liveKey);
+    await createScenario(api, options.scenario);
+    await options.prepare?.(api);
+    return instance(server, database, account, api, env);
+  } catch (error) {
+    // Leave no server or database behind when the setup fails halfway.
+    await server?.stop();
+    await database.drop();
+    throw error;
+  }
+}
+
+function instance(
+  server: EmivoyServer,
+  database: TestDatabase,
+  account: BenchAccount,
+  api: ApiClient,
+  env: Record<string, string>,
+): EmivoyInstance {
   return {
     server,
     database,

@@ -51,7 +51,14 @@ export async function startFloorServer(
     env: { ...env, PORT: String(port) },
   });
   const url = `http://127.0.0.1:${port}`;
-  const readyAfterMs = (await waitForReady(handle, `${url}/readyz`)) - spawnedAt;
+  let readyAfterMs: number;
+  try {
+    readyAfterMs = (await waitForReady(handle, `${url}/readyz`)) - spawnedAt;
+  } catch (error) {
+    await handle.stop();
+    await database?.drop();
+    throw error;
+  }
   return {
     ...handle,
     url,
