@@ -95,7 +95,7 @@ class EngineEndpointsTest(unittest.TestCase):
         self.assertEqual(message.to, {"email": "a@b.c"})
 
     def test_entity_timeline(self) -> None:
-        answer = {"object": "timeline", "items": [{"kind": "event"}], "has_more": False}
+        answer = {"object": "timeline", "data": [{"kind": "event"}], "next_cursor": None, "has_more": False}
         page = self.call(answer, "get_entity_timeline", "acct/123", limit=50)
         self.assert_sent("GET", "/entities/acct%2F123/timeline", query={"limit": 50})
         self.assertIsInstance(page.data[0], TimelineEntry)
