@@ -1,15 +1,13 @@
 import type { Kysely } from 'kysely';
-import { cancelsRun } from '../domain/cancel-rules.js';
-import { conditionsHold } from '../domain/match-conditions.js';
-import type { PolicyDefinition } from '../domain/policy-definition.js';
 import { newId } from '../ids.js';
 import type { Database } from '../store/database.js';
 import { findEntity } from '../store/entities-store.js';
 import { type EventRow, insertEvent } from '../store/events-store.js';
 import { recordIdempotentAnswer } from '../store/idempotency-store.js';
 import { appendRunLog } from '../store/run-log-store.js';
-import { activeRunsForEntity, cancelRuns, insertRun } from '../store/runs-store.js';
+import { cancelRuns, insertRun } from '../store/runs-store.js';
 import { reserveEventQuota } from '../store/usage-store.js';
+import { type MatchedEvent, matchingPolicies, runsResolvedBy } from './event-matching.js';
 import { notifyWorkers } from './notify-workers.js';
 
 export interface EventInput {
@@ -96,25 +94,23 @@ export async function acceptEvent(
   });
 }
 
+function matchedEvent(event: EventRow, data: Record<string, unknown>): MatchedEvent {
+  return {
+    accountId: event.account_id,
+    eventType: event.event_type,
+    entityId: event.entity_id,
+    data,
+    livemode: event.livemode === 1,
+  };
+}
+
 async function startMatchingRuns(
   trx: Kysely<Database>,
   event: EventRow,
   data: Record<string, unknown>,
 ): Promise<RunReference[]> {
-  const policies = await trx
-    .selectFrom('policies')
-    .select(['id', 'version', 'definition'])
-    .where('account_id', '=', event.account_id)
-    .where('event_type', '=', event.event_type)
-    .where('enabled', '=', 1)
-    .orderBy('id')
-    .execute();
-
   const started: RunReference[] = [];
-  for (const policy of policies) {
-    const definition = JSON.parse(policy.definition) as PolicyDefinition;
-    if (!conditionsHold(definition.conditions, data)) continue;
-
+  for (const { policy } of await matchingPolicies(trx, matchedEvent(event, data))) {
     const run = await insertRun(
       trx,
       {
@@ -138,17 +134,7 @@ async function cancelResolvedRuns(
   event: EventRow,
   data: Record<string, unknown>,
 ): Promise<RunReference[]> {
-  const active = await activeRunsForEntity(
-    trx,
-    event.account_id,
-    event.entity_id,
-    event.livemode === 1,
-  );
-  const resolved = active.filter((run) => {
-    const definition = JSON.parse(run.definition) as PolicyDefinition;
-    const triggerData = JSON.parse(run.trigger_data) as Record<string, unknown>;
-    return cancelsRun(definition.cancel_on, event.event_type, data, triggerData);
-  });
+  const resolved = await runsResolvedBy(trx, matchedEvent(event, data));
   const reason = `cancelled by event ${event.id} (${event.event_type})`;
   const cancelledIds = new Set(
     await cancelRuns(

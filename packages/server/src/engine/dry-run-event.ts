@@ -1,15 +1,12 @@
 import type { Kysely } from 'kysely';
-import { cancelsRun } from '../domain/cancel-rules.js';
 import { parseDuration } from '../domain/duration.js';
-import { conditionsHold } from '../domain/match-conditions.js';
-import type { PolicyDefinition } from '../domain/policy-definition.js';
 import { projectSchedule } from '../domain/project-schedule.js';
 import type { Database } from '../store/database.js';
 import { findEntity } from '../store/entities-store.js';
 import type { EventRow } from '../store/events-store.js';
-import { activeRunsForEntity } from '../store/runs-store.js';
 import { findTemplate } from '../store/templates-store.js';
 import type { EventInput } from './accept-event.js';
+import { matchingPolicies, runsResolvedBy } from './event-matching.js';
 import { prepareEmails, StepFailedError } from './prepare-emails.js';
 
 export interface DryRunStep {
@@ -65,20 +62,15 @@ export async function dryRunEvent(
     livemode: options.livemode ? 1 : 0,
     created_at: options.now,
   };
-  const policies = await db
-    .selectFrom('policies')
-    .selectAll()
-    .where('account_id', '=', options.accountId)
-    .where('event_type', '=', input.event_type)
-    .where('enabled', '=', 1)
-    .orderBy('id')
-    .execute();
-
+  const matchedEvent = {
+    accountId: options.accountId,
+    eventType: input.event_type,
+    entityId: input.entity_id,
+    data: input.data,
+    livemode: options.livemode,
+  };
   const matched: DryRunResult['matched_policies'] = [];
-  for (const policy of policies) {
-    const definition = JSON.parse(policy.definition) as PolicyDefinition;
-    if (!conditionsHold(definition.conditions, input.data)) continue;
-
+  for (const { policy, definition } of await matchingPolicies(db, matchedEvent)) {
     const schedule = projectSchedule(definition.steps, options.now);
     const steps: DryRunStep[] = [];
     for (const slot of schedule) {
@@ -109,27 +101,11 @@ export async function dryRunEvent(
     });
   }
 
-  const active = await activeRunsForEntity(
-    db,
-    options.accountId,
-    input.entity_id,
-    options.livemode,
-  );
-  const runsCancelled = active
-    .filter((run) => {
-      const definition = JSON.parse(run.definition) as PolicyDefinition;
-      return cancelsRun(
-        definition.cancel_on,
-        input.event_type,
-        input.data,
-        JSON.parse(run.trigger_data),
-      );
-    })
-    .map((run) => ({
-      run_id: run.id,
-      policy_id: run.policy_id,
-      policy_version: run.policy_version,
-    }));
+  const runsCancelled = (await runsResolvedBy(db, matchedEvent)).map((run) => ({
+    run_id: run.id,
+    policy_id: run.policy_id,
+    policy_version: run.policy_version,
+  }));
 
   return { matched_policies: matched, runs_cancelled: runsCancelled };
 }
