@@ -61,6 +61,12 @@ describe.each(testDialects())('engine steps on %s', (dialect) => {
       now: clock.now,
       worker: { routeFor: async () => ({ ...outboxRoute, provider: scripted.provider }) },
     });
+    // Outbox messages are captured as they are queued: a real provider makes them deliveries
+    // (which the scripted provider above answers).
+    const settings = await server.request('PUT', '/api/v1/settings/email-provider', {
+      body: { provider: 'sendgrid', api_key: 'SG.scripted', from_email: 'billing@yourco.example' },
+    });
+    expect(settings.status).toBe(200);
     await post('/api/v1/entities', {
       external_id: 'acct_1',
       entity_type: 'account',

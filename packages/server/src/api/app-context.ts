@@ -44,8 +44,12 @@ export interface Services {
   now: () => number;
   /** Seals provider secrets and signs unsubscribe links; never logged or returned. */
   masterKey: Buffer;
-  /** Work was committed (runs started, a wait advanced): wake this process's worker. */
-  wakeWorker: () => void;
+  /**
+   * Work was committed (runs started, a wait advanced): wake this process's worker. The ids
+   * of runs that are due now are handed over, so the worker advances them at once instead of
+   * finding them with a query.
+   */
+  wakeWorker: (dueRunIds?: string[]) => void;
 }
 
 declare module 'fastify' {

@@ -27,7 +27,7 @@ export const bodyLimit = 1024 * 1024;
 export interface BuildAppOptions extends Omit<Services, 'now' | 'wakeWorker'> {
   logger: Logger;
   now?: () => number;
-  wakeWorker?: () => void;
+  wakeWorker?: (dueRunIds?: string[]) => void;
   /** The built console to serve at `/` (`emivoy serve` passes packages/console/dist). */
   consoleDir?: string;
 }

@@ -20,7 +20,7 @@ export function serveCommand(): Command {
         database,
         logger,
         masterKey,
-        wakeWorker: () => running?.worker.wake(),
+        wakeWorker: (dueRunIds) => running?.worker.wake(dueRunIds),
         consoleDir: defaultConsoleDir(),
       });
       await app.listen({ port: config.port, host: config.host });

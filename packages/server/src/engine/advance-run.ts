@@ -4,11 +4,12 @@ import type { PolicyDefinition } from '../domain/policy-definition.js';
 import type { Database, RunStatus } from '../store/database.js';
 import { findEntity } from '../store/entities-store.js';
 import { findEvent } from '../store/events-store.js';
+import type { MessageRow } from '../store/messages-store.js';
 import { appendRunLog, type RunLogEntry } from '../store/run-log-store.js';
 import { activeRunStatuses, type RunRow } from '../store/runs-store.js';
 import type { EngineContext } from './engine-context.js';
 import { StepFailedError } from './prepare-emails.js';
-import { executeSendEmail } from './send-email-step.js';
+import { type DeliveryLease, executeSendEmail } from './send-email-step.js';
 
 /** Where a run stands after one advance. */
 interface RunPosition {
@@ -19,30 +20,62 @@ interface RunPosition {
 }
 
 /**
- * Executes a claimed run from its current step until it must wait or ends, all in one
- * transaction: the messages it queues, its log and its new position commit together. If the
- * worker dies midway nothing is kept, the lease expires and another worker starts the same
- * steps again; the messages' unique key makes that repeat harmless.
- *
- * Returns the number of messages queued, or null when the run was no longer this worker's
- * (cancelled meanwhile, or its lease was taken over).
+ * Which runs an advance may take: one this worker claimed with a lease (a batch found by the
+ * due-work query), or one handed over by the API in this process right after its event
+ * committed, taken only if it is due and no other worker holds it.
  */
-export async function advanceRun(ctx: EngineContext, run: RunRow): Promise<number | null> {
+export type AdvanceClaim = { leased: RunRow } | { handedRunId: string };
+
+/** What one advance did: the messages it queued, and those this worker must now deliver. */
+export interface Advanced {
+  run: RunRow;
+  queued: number;
+  /** Leased to this worker, first attempt counted: deliver them now. */
+  toDeliver: MessageRow[];
+}
+
+/**
+ * Executes a run from its current step until it must wait or ends, all in one transaction:
+ * the messages it queues, its log and its new position commit together. If the worker dies
+ * midway nothing is kept, the lease expires and another worker starts the same steps again;
+ * the messages' unique key makes that repeat harmless.
+ *
+ * Returns null when the run was not this worker's to advance (cancelled meanwhile, its lease
+ * taken over, or, when handed over, already taken by another worker or not due).
+ */
+export async function advanceRun(
+  ctx: EngineContext,
+  claim: AdvanceClaim,
+): Promise<Advanced | null> {
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.now();
     // Lock the run first: a concurrent cancel then waits for this transaction, or this one
-    // finds the run cancelled and does nothing.
-    const locked = await trx
+    // finds the run cancelled and does nothing. On PostgreSQL a worker that holds the row
+    // makes this wait for its commit, after which the lease it took fails the condition.
+    let lock = trx
       .updateTable('runs')
-      .set({ updated_at: now })
-      .where('id', '=', run.id)
-      .where('lease_owner', '=', ctx.owner)
-      .where('status', 'in', activeRunStatuses)
-      .executeTakeFirst();
-    if (locked.numUpdatedRows === 0n) return null;
+      .set((eb) => ({
+        updated_at: now,
+        attempts: 'leased' in claim ? eb.ref('attempts') : eb('attempts', '+', 1),
+      }))
+      .where('status', 'in', activeRunStatuses);
+    lock =
+      'leased' in claim
+        ? lock.where('id', '=', claim.leased.id).where('lease_owner', '=', ctx.owner)
+        : lock
+            .where('id', '=', claim.handedRunId)
+            .where('wake_at', '<=', now)
+            .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
+    const run = await lock.returningAll().executeTakeFirst();
+    if (!run) return null;
 
     const log: RunLogEntry[] = [];
-    const position = await executeSteps(trx, run, now, log);
+    const toDeliver: MessageRow[] = [];
+    const position = await executeSteps(trx, run, now, log, {
+      owner: ctx.owner,
+      until: now + ctx.leaseMs,
+      leased: toDeliver,
+    });
     await trx
       .updateTable('runs')
       .set({
@@ -58,7 +91,8 @@ export async function advanceRun(ctx: EngineContext, run: RunRow): Promise<numbe
       .where('id', '=', run.id)
       .execute();
     await appendRunLog(trx, log, now);
-    return log.filter((entry) => entry.kind === 'email_queued').length;
+    const queued = log.filter((entry) => entry.kind === 'email_queued').length;
+    return { run, queued, toDeliver };
   });
 }
 
@@ -67,6 +101,7 @@ async function executeSteps(
   run: RunRow,
   now: number,
   log: RunLogEntry[],
+  delivery: DeliveryLease,
 ): Promise<RunPosition> {
   const entry = (
     kind: RunLogEntry['kind'],
@@ -117,6 +152,7 @@ async function executeSteps(
         event,
         entity,
         now,
+        delivery,
       });
       log.push(...entries);
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { EmailProvider, OutgoingEmail, SendResult } from '../providers/email-provider.js';
-import { type DeliveryOutcome, finishDelivery, type MessageRow } from '../store/messages-store.js';
+import type { DeliveryOutcome, MessageRow } from '../store/messages-store.js';
 import { deliveryBackoffMs, maxDeliveryAttempts } from './delivery-backoff.js';
 import type { EngineContext } from './engine-context.js';
 
@@ -29,12 +29,8 @@ export async function deliverMessage(
   ctx: EngineContext,
   message: MessageRow,
   routeFor: RouteFor,
+  record: (message: MessageRow, outcome: DeliveryOutcome) => Promise<boolean>,
 ): Promise<DeliveryOutcome> {
-  const log = ctx.logger.child({
-    messageId: message.id,
-    runId: message.run_id,
-    attempt: message.attempts,
-  });
   let result: SendResult;
   try {
     const route = await routeFor(message);
@@ -58,7 +54,16 @@ export async function deliverMessage(
   }
 
   const outcome = outcomeOf(result, message.attempts, ctx.now());
-  const recorded = await finishDelivery(ctx.db, message, ctx.owner, outcome, ctx.now());
+  const recorded = await record(message, outcome);
+  // A child logger per message costs more than the rest of a delivery: most deliveries
+  // succeed and log nothing at the usual level, so it is made only when there is more to say.
+  const quiet = recorded && outcome.status !== 'failed' && outcome.status !== 'queued';
+  if (quiet && !ctx.logger.isLevelEnabled('debug')) return outcome;
+  const log = ctx.logger.child({
+    messageId: message.id,
+    runId: message.run_id,
+    attempt: message.attempts,
+  });
   if (!recorded) log.warn('delivery outcome dropped: the lease was taken over meanwhile');
   else if (outcome.status === 'failed') log.warn({ error: outcome.error }, 'message failed');
   else if (outcome.status === 'queued')

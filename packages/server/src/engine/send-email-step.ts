@@ -3,7 +3,7 @@ import type { SendEmailStep } from '../domain/policy-definition.js';
 import type { Database } from '../store/database.js';
 import type { EntityRow } from '../store/entities-store.js';
 import type { EventRow } from '../store/events-store.js';
-import { queueMessages } from '../store/messages-store.js';
+import { type MessageRow, queueMessages } from '../store/messages-store.js';
 import { findProviderSettingsRow } from '../store/provider-settings-store.js';
 import type { RunLogEntry } from '../store/run-log-store.js';
 import type { RunRow } from '../store/runs-store.js';
@@ -19,6 +19,17 @@ interface StepInput {
   event: EventRow;
   entity: EntityRow | undefined;
   now: number;
+  delivery: DeliveryLease;
+}
+
+/**
+ * The worker executing the step delivers what it queues itself, right after the commit:
+ * its messages are stored leased to it, and collected in `leased`.
+ */
+export interface DeliveryLease {
+  owner: string;
+  until: number;
+  leased: MessageRow[];
 }
 
 /**
@@ -76,7 +87,11 @@ export async function executeSendEmail(
       html_body: rendered.html_body,
     })),
     input.now,
+    provider === 'outbox'
+      ? { captured: true }
+      : { leaseTo: { owner: input.delivery.owner, until: input.delivery.until } },
   );
+  if (provider !== 'outbox') input.delivery.leased.push(...queued);
 
   return [
     ...queued.map((m) =>

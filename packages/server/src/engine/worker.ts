@@ -4,21 +4,24 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../store/database.js';
 import { purgeIdempotencyKeys } from '../store/idempotency-store.js';
-import { claimDueMessages, type MessageRow } from '../store/messages-store.js';
+import { claimDueMessages, type MessageRow, releaseMessages } from '../store/messages-store.js';
 import { activeRunStatuses, claimDueRuns, type RunRow } from '../store/runs-store.js';
-import { advanceRun } from './advance-run.js';
+import { type AdvanceClaim, advanceRun } from './advance-run.js';
 import { deliverMessage, type RouteFor } from './deliver-message.js';
 import { deliveryBackoffMs } from './delivery-backoff.js';
 import type { EngineContext } from './engine-context.js';
 import { outboxRoute } from './outbox-route.js';
+import { OutcomeRecorder } from './outcome-recorder.js';
 
 export interface WorkerOptions {
   db: Kysely<Database>;
   logger: Logger;
   now?: () => number;
   leaseMs?: number;
-  /** How many runs, and how many messages, one claim takes. */
+  /** How many due runs one claim takes. */
   batchSize?: number;
+  /** How many deliveries are in flight at once, across accounts. */
+  deliveryConcurrency?: number;
   /** The longest sleep between looks for due work: a due wait fires within this. */
   pollMs?: number;
   /** Where each message goes; by default the outbox captures everything. */
@@ -29,26 +32,42 @@ export interface WorkerOptions {
 const maxRunAttempts = 10;
 
 /**
- * The engine's loop: claim due runs and advance them, claim due messages and deliver them,
- * sleep until woken or until the poll interval passes.
+ * The engine's loop: advance the runs this process's API hands over and the runs found due,
+ * deliver the messages they queue at once, claim due messages (retries, work left by other
+ * workers) as delivery has room, sleep until woken or until the poll interval passes.
  *
  * Invariants:
  * - No timer holds work: everything due is found by an indexed query on `wake_at` or
- *   `next_attempt_at`, so a restart loses nothing and any worker can do any work.
- * - Work is claimed with a lease; a worker that dies leaves leases that expire, and the work
- *   is claimed again. Everything a claim does commits together with its release.
- * - On stop, the item in hand is finished and the rest of the batch is released at once.
+ *   `next_attempt_at`, so a restart loses nothing and any worker can do any work. A hand-over
+ *   from the API only saves that query's wait; the run is in the database either way.
+ * - Work is held with a lease (or, while a run advances, its row lock); a worker that dies
+ *   leaves leases that expire, and the work is claimed again. Everything a run's advance does
+ *   commits together.
+ * - Deliveries run side by side, `deliveryConcurrency` at most, and their outcomes commit in
+ *   groups; a message waits for its slot while leased, and is given back on stop.
  */
 export class Worker {
   readonly ctx: EngineContext;
   private readonly batchSize: number;
+  private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly routeFor: RouteFor;
+  private readonly outcomes: OutcomeRecorder;
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wakeSleeper: (() => void) | null = null;
   private woken = false;
   private lastPurge = 0;
+  /** Runs the API of this process started, due now. */
+  private handed: string[] = [];
+  /** Messages leased to this worker, waiting for a delivery slot. */
+  private waiting: MessageRow[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * The last claim of messages came back full, so more may be due: a delivery that ends
+   * then wakes the loop to claim them, instead of waiting for the poll.
+   */
+  private moreMessagesDue = true;
 
   constructor(options: WorkerOptions) {
     this.ctx = {
@@ -59,27 +78,44 @@ export class Worker {
       leaseMs: options.leaseMs ?? 30_000,
     };
     this.batchSize = options.batchSize ?? 50;
+    this.concurrency = options.deliveryConcurrency ?? 50;
     this.pollMs = options.pollMs ?? 500;
     this.routeFor = options.routeFor ?? (async () => outboxRoute);
+    this.outcomes = new OutcomeRecorder(this.ctx);
   }
 
   start(): void {
     if (this.loop) return;
-    this.ctx.logger.info({ owner: this.ctx.owner, pollMs: this.pollMs }, 'worker started');
+    this.ctx.logger.info(
+      { owner: this.ctx.owner, pollMs: this.pollMs, deliveryConcurrency: this.concurrency },
+      'worker started',
+    );
     this.loop = this.runLoop();
   }
 
-  /** Work was queued: look now instead of at the next poll. */
-  wake(): void {
+  /**
+   * Work was queued: look now instead of at the next poll. `dueRunIds` are runs this
+   * process committed that are due now: they are advanced first, without a query.
+   */
+  wake(dueRunIds?: string[]): void {
+    if (dueRunIds && !this.stopping) this.handed.push(...dueRunIds);
     this.woken = true;
     this.wakeSleeper?.();
   }
 
+  /** Finishes the deliveries in flight, gives back the messages still waiting, and stops. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake();
     await this.loop;
-    this.ctx.logger.info('worker stopped');
+    const unstarted = this.waiting.splice(0);
+    await releaseMessages(
+      this.ctx.db,
+      this.ctx.owner,
+      unstarted.map((message) => message.id),
+    );
+    await this.deliveriesSettled();
+    this.ctx.logger.info({ released: unstarted.length }, 'worker stopped');
   }
 
   /** Does every piece of work due now, then returns how many it did (for tests and tools). */
@@ -87,6 +123,7 @@ export class Worker {
     let total = 0;
     for (;;) {
       const done = await this.tick();
+      await this.deliveriesSettled();
       if (done === 0) return total;
       total += done;
     }
@@ -127,22 +164,89 @@ export class Worker {
     });
   }
 
-  /** One round: due runs, then due messages. Returns how many items it handled. */
+  /**
+   * One round: runs handed over, due runs (while delivery keeps up), due messages as
+   * delivery has room. Returns how many items it handled.
+   */
   private async tick(): Promise<number> {
-    const runs = await this.claimRuns();
-    for (const [index, run] of runs.entries()) {
-      if (this.stopping) {
-        await this.releaseRuns(runs.slice(index));
-        break;
+    let done = 0;
+    while (this.handed.length > 0 && !this.stopping) {
+      for (const runId of this.handed.splice(0)) {
+        if (this.stopping) break;
+        if (await this.advance({ handedRunId: runId })) done++;
       }
-      await this.advance(run);
     }
 
-    const messages = this.stopping ? [] : await this.claimMessages();
-    await Promise.all(messages.map((message) => deliverMessage(this.ctx, message, this.routeFor)));
+    // Advancing more runs while many messages wait for a slot would only let leases run out.
+    if (!this.stopping && this.waiting.length < this.concurrency) {
+      const runs = await this.claimRuns();
+      for (const [index, run] of runs.entries()) {
+        if (this.stopping) {
+          await this.releaseRuns(runs.slice(index));
+          break;
+        }
+        await this.advance({ leased: run });
+      }
+      done += runs.length;
+    }
+
+    const room = this.deliveryRoom();
+    if (!this.stopping && room >= this.refillAt()) {
+      const messages = await this.claimMessages(room);
+      this.moreMessagesDue = messages.length === room;
+      this.deliver(messages);
+      done += messages.length;
+    }
 
     await this.purgeNowAndThen();
-    return runs.length + messages.length;
+    return done;
+  }
+
+  private deliveryRoom(): number {
+    return this.concurrency - this.inFlight.size - this.waiting.length;
+  }
+
+  /** Claims of messages take at least this many at once, so a busy worker claims in groups. */
+  private refillAt(): number {
+    return Math.max(1, Math.floor(this.concurrency / 4));
+  }
+
+  /** Starts delivering leased messages, as many at once as `deliveryConcurrency` allows. */
+  private deliver(messages: MessageRow[]): void {
+    this.waiting.push(...messages);
+    while (this.inFlight.size < this.concurrency && this.waiting.length > 0) {
+      const message = this.waiting.shift() as MessageRow;
+      // A message that waited past its lease may be another worker's by now.
+      if ((message.lease_until ?? 0) <= this.ctx.now()) continue;
+      const delivery: Promise<void> = deliverMessage(
+        this.ctx,
+        message,
+        this.routeFor,
+        (leased, outcome) => this.outcomes.record(leased, outcome),
+      )
+        .then(
+          () => {},
+          (error: unknown) => {
+            // The outcome could not be recorded: the lease expires and the message is
+            // delivered again, inside the documented at-least-once window.
+            this.ctx.logger.error(
+              { err: error, messageId: message.id },
+              'delivery outcome not recorded',
+            );
+          },
+        )
+        .finally(() => {
+          this.inFlight.delete(delivery);
+          this.deliver([]);
+          if (this.moreMessagesDue && this.deliveryRoom() >= this.refillAt()) this.wake();
+        });
+      this.inFlight.add(delivery);
+    }
+  }
+
+  private async deliveriesSettled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    await this.outcomes.flushed();
   }
 
   private claimRuns(): Promise<RunRow[]> {
@@ -150,26 +254,31 @@ export class Worker {
     return claimDueRuns(this.ctx.db, this.ctx.owner, now, now + this.ctx.leaseMs, this.batchSize);
   }
 
-  private claimMessages(): Promise<MessageRow[]> {
+  private claimMessages(limit: number): Promise<MessageRow[]> {
     const now = this.ctx.now();
-    return claimDueMessages(
-      this.ctx.db,
-      this.ctx.owner,
-      now,
-      now + this.ctx.leaseMs,
-      this.batchSize,
-    );
+    return claimDueMessages(this.ctx.db, this.ctx.owner, now, now + this.ctx.leaseMs, limit);
   }
 
-  private async advance(run: RunRow): Promise<void> {
-    const log = this.ctx.logger.child({ runId: run.id, attempt: run.attempts });
+  /** Advances one run and starts delivering what it queued; false if it was not ours. */
+  private async advance(claim: AdvanceClaim): Promise<boolean> {
+    const runId = 'leased' in claim ? claim.leased.id : claim.handedRunId;
     try {
-      const queued = await advanceRun(this.ctx, run);
-      if (queued === null) log.debug('run was cancelled or taken over meanwhile');
-      else log.debug({ queued }, 'run advanced');
+      const advanced = await advanceRun(this.ctx, claim);
+      if (advanced === null) {
+        this.ctx.logger.debug({ runId }, 'run was cancelled or taken meanwhile');
+        return false;
+      }
+      this.ctx.logger.debug({ runId, queued: advanced.queued }, 'run advanced');
+      this.deliver(advanced.toDeliver);
+      return true;
     } catch (error) {
-      log.error({ err: error }, 'run step threw; retrying later');
-      await this.retryRunLater(run, error instanceof Error ? error.message : String(error));
+      this.ctx.logger.error({ err: error, runId }, 'run step threw; retrying later');
+      // A handed-over run was never leased: the due-work query finds it again.
+      if ('leased' in claim) {
+        const message = error instanceof Error ? error.message : String(error);
+        await this.retryRunLater(claim.leased, message);
+      }
+      return false;
     }
   }
 

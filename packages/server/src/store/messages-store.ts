@@ -28,6 +28,20 @@ export type NewMessage = Omit<
   | 'sent_at'
 >;
 
+/** What becomes of the messages a step queues, besides being stored. */
+export interface QueueOptions {
+  /**
+   * The worker that queues them delivers them itself, at once: they are stored leased to it
+   * (first attempt counted), so no other worker claims them and no claim query is needed.
+   */
+  leaseTo?: { owner: string; until: number } | undefined;
+  /**
+   * The outbox is their destination: nothing leaves the server, so they are stored already
+   * `captured`, with the same history a delivery would have left.
+   */
+  captured?: boolean | undefined;
+}
+
 /**
  * Queues messages for delivery. A message that exists already for the same run, step and
  * address is left alone, so a step executed twice (a worker died after its commit was lost,
@@ -37,21 +51,23 @@ export async function queueMessages(
   db: Kysely<Database>,
   messages: NewMessage[],
   now: number,
+  options: QueueOptions = {},
 ): Promise<MessageRow[]> {
   if (messages.length === 0) return [];
+  const { leaseTo, captured } = options;
   const rows: MessageRow[] = messages.map((message) => ({
     ...message,
     id: newId('msg', now),
-    status: 'queued',
-    attempts: 0,
-    next_attempt_at: now,
-    lease_owner: null,
-    lease_until: null,
+    status: captured ? 'captured' : 'queued',
+    attempts: captured || leaseTo ? 1 : 0,
+    next_attempt_at: captured ? null : now,
+    lease_owner: captured ? null : (leaseTo?.owner ?? null),
+    lease_until: captured ? null : (leaseTo?.until ?? null),
     last_error: null,
     provider_message_id: null,
     created_at: now,
     updated_at: now,
-    sent_at: null,
+    sent_at: captured ? now : null,
   }));
   const inserted = await db
     .insertInto('messages')
@@ -63,7 +79,10 @@ export async function queueMessages(
   const queued = rows.filter((row) => ids.has(row.id));
   await recordStatus(
     db,
-    queued.map((row) => ({ messageId: row.id, status: 'queued', detail: null })),
+    queued.flatMap((row) => [
+      { messageId: row.id, status: 'queued', detail: null },
+      ...(captured ? [{ messageId: row.id, status: 'captured', detail: null }] : []),
+    ]),
     now,
   );
   return queued;
@@ -128,43 +147,80 @@ export interface DeliveryOutcome {
   error?: string | null;
 }
 
-/**
- * Records a delivery attempt's outcome, only if this worker still holds the lease: a worker
- * whose lease expired (it stalled) must not overwrite what its successor did. The new status
- * and its history row commit together, so a crash between them cannot leave a message whose
- * history does not say what became of it.
- */
-export async function finishDelivery(
-  db: Kysely<Database>,
-  message: MessageRow,
-  owner: string,
-  outcome: DeliveryOutcome,
-  now: number,
-): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const result = await trx
-      .updateTable('messages')
-      .set({
-        status: outcome.status,
-        next_attempt_at: outcome.status === 'queued' ? (outcome.nextAttemptAt ?? now) : null,
-        provider_message_id: outcome.providerMessageId ?? message.provider_message_id,
-        last_error: outcome.error ?? null,
-        lease_owner: null,
-        lease_until: null,
-        updated_at: now,
-        sent_at: outcome.status === 'sent' || outcome.status === 'captured' ? now : message.sent_at,
-      })
-      .where('id', '=', message.id)
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'queued')
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) return false;
+/** One delivery attempt's outcome, to be recorded for a message this worker leased. */
+export interface FinishedDelivery {
+  message: MessageRow;
+  outcome: DeliveryOutcome;
+}
 
-    const detail = outcome.error ?? (outcome.status === 'queued' ? 'retry scheduled' : null);
-    const status = outcome.status === 'queued' ? 'retrying' : outcome.status;
-    await recordStatus(trx, [{ messageId: message.id, status, detail }], now);
-    return true;
+/**
+ * Records delivery outcomes, all in one transaction (one commit for a whole group of
+ * answers), each only if this worker still holds the message's lease: a worker whose lease
+ * expired (it stalled) must not overwrite what its successor did. A new status and its
+ * history row commit together, so a crash between them cannot leave a message whose history
+ * does not say what became of it. Returns, per item, whether it was recorded.
+ */
+export async function finishDeliveries(
+  db: Kysely<Database>,
+  owner: string,
+  finished: FinishedDelivery[],
+  now: number,
+): Promise<boolean[]> {
+  if (finished.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
+    const recorded: boolean[] = [];
+    const history: Array<{ messageId: string; status: string; detail: string | null }> = [];
+    for (const { message, outcome } of finished) {
+      const result = await trx
+        .updateTable('messages')
+        .set({
+          status: outcome.status,
+          next_attempt_at: outcome.status === 'queued' ? (outcome.nextAttemptAt ?? now) : null,
+          provider_message_id: outcome.providerMessageId ?? message.provider_message_id,
+          last_error: outcome.error ?? null,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: now,
+          sent_at:
+            outcome.status === 'sent' || outcome.status === 'captured' ? now : message.sent_at,
+        })
+        .where('id', '=', message.id)
+        .where('lease_owner', '=', owner)
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
+      const done = result.numUpdatedRows > 0n;
+      recorded.push(done);
+      if (!done) continue;
+      const detail = outcome.error ?? (outcome.status === 'queued' ? 'retry scheduled' : null);
+      const status = outcome.status === 'queued' ? 'retrying' : outcome.status;
+      history.push({ messageId: message.id, status, detail });
+    }
+    await recordStatus(trx, history, now);
+    return recorded;
   });
+}
+
+/**
+ * Gives leased messages back without an attempt (a stopping worker's queue): any worker
+ * may claim them at once.
+ */
+export async function releaseMessages(
+  db: Kysely<Database>,
+  owner: string,
+  messageIds: string[],
+): Promise<void> {
+  if (messageIds.length === 0) return;
+  await db
+    .updateTable('messages')
+    .set((eb) => ({
+      lease_owner: null,
+      lease_until: null,
+      attempts: eb('attempts', '-', 1),
+    }))
+    .where('id', 'in', messageIds)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'queued')
+    .execute();
 }
 
 export async function nextMessageDue(db: Kysely<Database>): Promise<number | null> {

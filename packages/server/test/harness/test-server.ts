@@ -84,7 +84,7 @@ export async function startTestServer(
     database: database.handle,
     logger,
     masterKey,
-    wakeWorker: () => worker.wake(),
+    wakeWorker: (dueRunIds) => worker.wake(dueRunIds),
     ...(options.now ? { now: options.now } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });

@@ -109,7 +109,8 @@ export async function eventsRoutes(app: App): Promise<void> {
           { 'Retry-After': String(secondsUntilNextMonth(now)) },
         );
       }
-      if (result.accepted.runsStarted.length > 0) app.services.wakeWorker();
+      const started = result.accepted.runsStarted;
+      if (started.length > 0) app.services.wakeWorker(started.map((run) => run.run_id));
       return reply.code(202).send(result.body as ReturnType<typeof presentAccepted>);
     },
   );
