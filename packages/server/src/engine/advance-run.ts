@@ -96,6 +96,33 @@ export async function advanceRun(
   });
 }
 
+/** Policy versions never change once written, so their parsed definitions can be kept. */
+const definitions = new Map<string, PolicyDefinition>();
+const definitionsKept = 1_000;
+
+async function pinnedDefinition(
+  db: Kysely<Database>,
+  policyId: string,
+  version: number,
+): Promise<PolicyDefinition> {
+  const key = `${policyId}@${version}`;
+  const kept = definitions.get(key);
+  if (kept) return kept;
+  const row = await db
+    .selectFrom('policy_versions')
+    .select('definition')
+    .where('policy_id', '=', policyId)
+    .where('version', '=', version)
+    .executeTakeFirstOrThrow();
+  const definition = JSON.parse(row.definition) as PolicyDefinition;
+  // Oldest first out: a Map iterates in insertion order.
+  if (definitions.size >= definitionsKept) {
+    definitions.delete(definitions.keys().next().value as string);
+  }
+  definitions.set(key, definition);
+  return definition;
+}
+
 async function executeSteps(
   trx: Kysely<Database>,
   run: RunRow,
@@ -110,13 +137,7 @@ async function executeSteps(
   ) =>
     log.push({ run_id: run.id, account_id: run.account_id, step_index: stepIndex, kind, detail });
 
-  const version = await trx
-    .selectFrom('policy_versions')
-    .select('definition')
-    .where('policy_id', '=', run.policy_id)
-    .where('version', '=', run.policy_version)
-    .executeTakeFirstOrThrow();
-  const definition = JSON.parse(version.definition) as PolicyDefinition;
+  const definition = await pinnedDefinition(trx, run.policy_id, run.policy_version);
   const event = await findEvent(trx, run.account_id, run.event_id);
   if (!event) throw new Error(`run ${run.id} refers to a missing event ${run.event_id}`);
   const entity = await findEntity(trx, run.account_id, run.entity_id);
