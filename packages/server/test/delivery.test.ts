@@ -2,7 +2,12 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSecret, SecretKeyMismatchError, sealSecret } from '../src/domain/secret-box.js';
 import { checkMasterKey, MasterKeyError } from '../src/store/master-key.js';
-import { type FakeSendgrid, sendgridAnswers, startFakeSendgrid } from './harness/fake-sendgrid.js';
+import {
+  type FakeSendgrid,
+  type RecordedRequest,
+  sendgridAnswers,
+  startFakeSendgrid,
+} from './harness/fake-sendgrid.js';
 import { second, TestClock } from './harness/test-clock.js';
 import { testDialects } from './harness/test-database.js';
 import { startTestServer, type TestServer } from './harness/test-server.js';
@@ -51,8 +56,30 @@ describe.each(testDialects())('real delivery through SendGrid on %s', (dialect) 
     fake.requests.filter(
       (r) =>
         r.path === '/v3/mail/send' &&
-        (r.body as any)?.personalizations?.[0]?.custom_args?.emivoy_message_id === messageId,
+        (r.body as any)?.personalizations?.some(
+          (p: any) => p.custom_args?.emivoy_message_id === messageId,
+        ),
     );
+  /** The mail one recipient gets from a request: their personalization applied to it. */
+  const mailOf = (request: RecordedRequest | undefined, messageId: string) => {
+    const body = request?.body as any;
+    const personal = body.personalizations.find(
+      (p: any) => p.custom_args?.emivoy_message_id === messageId,
+    );
+    const substitutions = personal.substitutions ?? {};
+    return {
+      personalization: personal,
+      subject: personal.subject ?? body.subject,
+      headers: { ...body.headers, ...personal.headers },
+      content: body.content.map((part: { type: string; value: string }) => ({
+        type: part.type,
+        value: Object.entries(substitutions).reduce<string>(
+          (value, [tag, replacement]) => value.split(tag).join(String(replacement)),
+          part.value,
+        ),
+      })),
+    };
+  };
   const webhook = (
     events: unknown[],
     options: { timestamp?: number; headers?: Record<string, string> } = {},
@@ -177,28 +204,38 @@ describe.each(testDialects())('real delivery through SendGrid on %s', (dialect) 
     expect(jane.provider).toBe('sendgrid');
     expect(jane.provider_message_id).toEqual(expect.any(String));
 
+    // Both contacts' mail differs only by name and address: one request carries both.
     const [request] = sendsOf(jane.message_id);
+    expect(fake.requests.filter((r) => r.path === '/v3/mail/send')).toHaveLength(1);
     expect(request?.invalid).toEqual([]);
     expect(request?.headers.authorization).toBe(`Bearer ${apiKey}`);
     const body = request?.body as any;
+    expect(body.personalizations).toHaveLength(2);
     expect(body.from).toEqual({ email: 'billing@yourco.example', name: 'YourCo' });
     expect(body.reply_to).toEqual({ email: 'help@yourco.example' });
-    expect(body.personalizations[0]).toMatchObject({
+    const mail = mailOf(request, jane.message_id);
+    expect(mail.subject).toBe(jane.subject);
+    expect(mail.personalization).toMatchObject({
       to: [{ email: 'billing@acme.com', name: 'Jane Smith' }],
       custom_args: {
         emivoy_message_id: jane.message_id,
         emivoy_account_id: server.account.accountId,
       },
     });
-    expect(body.content).toEqual([
+    expect(mail.content).toEqual([
       {
         type: 'text/plain',
         value: 'Hi Jane Smith, invoice #INV-1042 for $1200 is 7 days overdue.',
       },
       { type: 'text/html', value: '<p>Hi Jane Smith,...</p>' },
     ]);
-    expect(body.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
-    expect(body.headers['List-Unsubscribe']).toMatch(
+    const stored = (await get(`/api/v1/messages/${jane.message_id}`)).body;
+    expect(mail.content.map((part: { value: string }) => part.value)).toEqual([
+      stored.text_body,
+      stored.html_body,
+    ]);
+    expect(mail.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(mail.headers['List-Unsubscribe']).toMatch(
       new RegExp(
         `^<${publicUrl}/unsubscribe/[\\w-]+\\.[\\w-]+>, <mailto:unsubscribe@yourco.example\\?subject=unsubscribe>$`,
       ),
@@ -225,10 +262,10 @@ describe.each(testDialects())('real delivery through SendGrid on %s', (dialect) 
   });
 
   it("fails only the message SendGrid refuses, with SendGrid's own reason", async () => {
-    fake.script(
-      sendgridAnswers.accepted(),
-      sendgridAnswers.badRequest('Does not contain a valid address.', 'personalizations.0.to'),
-    );
+    // The batch of both is refused as a whole; sent one by one, only one is refused.
+    const invalid = () =>
+      sendgridAnswers.badRequest('Does not contain a valid address.', 'personalizations.0.to');
+    fake.script(invalid(), sendgridAnswers.accepted(), invalid());
     const eventId = await overdue('INV-3');
     await server.worker.drain();
     const statuses = (await messagesOf(eventId)).map((m) => m.status).sort();
@@ -312,9 +349,11 @@ describe.each(testDialects())('real delivery through SendGrid on %s', (dialect) 
 
   it('unsubscribes in one click from the link in the sent mail, and refuses a tampered link', async () => {
     const sent = fake.requests.filter((r) => r.outcome === 202).at(-1)?.body as any;
-    const url = /<([^>]+\/unsubscribe\/[^>]+)>/.exec(sent.headers['List-Unsubscribe'])?.[1] ?? '';
+    const personal = sent.personalizations[0];
+    const unsubscribe = personal.headers?.['List-Unsubscribe'] ?? sent.headers['List-Unsubscribe'];
+    const url = /<([^>]+\/unsubscribe\/[^>]+)>/.exec(unsubscribe)?.[1] ?? '';
     const path = url.slice(publicUrl.length);
-    const recipient = sent.personalizations[0].to[0].email;
+    const recipient = personal.to[0].email;
 
     const page = await server.request('GET', path, { key: null });
     expect(page.status).toBe(200);

@@ -72,7 +72,7 @@ export async function deliverMessage(
   return outcome;
 }
 
-function outcomeOf(result: SendResult, attempts: number, now: number): DeliveryOutcome {
+export function outcomeOf(result: SendResult, attempts: number, now: number): DeliveryOutcome {
   if (result.outcome === 'accepted') {
     return { status: result.status, providerMessageId: result.providerMessageId };
   }

@@ -7,7 +7,8 @@ import { purgeIdempotencyKeys } from '../store/idempotency-store.js';
 import { claimDueMessages, type MessageRow, releaseMessages } from '../store/messages-store.js';
 import { activeRunStatuses, claimDueRuns, type RunRow } from '../store/runs-store.js';
 import { type AdvanceClaim, advanceRun } from './advance-run.js';
-import { deliverMessage, type RouteFor } from './deliver-message.js';
+import { deliverBatch } from './deliver-batch.js';
+import type { RouteFor } from './deliver-message.js';
 import { deliveryBackoffMs } from './delivery-backoff.js';
 import type { EngineContext } from './engine-context.js';
 import { outboxRoute } from './outbox-route.js';
@@ -60,8 +61,11 @@ export class Worker {
   private lastPurge = 0;
   /** Runs the API of this process started, due now. */
   private handed: string[] = [];
-  /** Messages leased to this worker, waiting for a delivery slot. */
-  private waiting: MessageRow[] = [];
+  /**
+   * Messages leased to this worker, waiting for a delivery slot: one message, or the
+   * messages of one step, which go to the provider together where it takes batches.
+   */
+  private waiting: MessageRow[][] = [];
   private readonly inFlight = new Set<Promise<void>>();
   /**
    * The last claim of messages came back full, so more may be due: a delivery that ends
@@ -108,7 +112,7 @@ export class Worker {
     this.stopping = true;
     this.wake();
     await this.loop;
-    const unstarted = this.waiting.splice(0);
+    const unstarted = this.waiting.splice(0).flat();
     await releaseMessages(
       this.ctx.db,
       this.ctx.owner,
@@ -194,7 +198,7 @@ export class Worker {
     if (!this.stopping && room >= this.refillAt()) {
       const messages = await this.claimMessages(room);
       this.moreMessagesDue = messages.length === room;
-      this.deliver(messages);
+      this.deliver(messages.map((message) => [message]));
       done += messages.length;
     }
 
@@ -212,15 +216,17 @@ export class Worker {
   }
 
   /** Starts delivering leased messages, as many at once as `deliveryConcurrency` allows. */
-  private deliver(messages: MessageRow[]): void {
-    this.waiting.push(...messages);
+  private deliver(units: MessageRow[][]): void {
+    this.waiting.push(...units.filter((unit) => unit.length > 0));
     while (this.inFlight.size < this.concurrency && this.waiting.length > 0) {
-      const message = this.waiting.shift() as MessageRow;
-      // A message that waited past its lease may be another worker's by now.
-      if ((message.lease_until ?? 0) <= this.ctx.now()) continue;
-      const delivery: Promise<void> = deliverMessage(
+      const unit = this.waiting.shift() as MessageRow[];
+      // Messages that waited past their lease may be another worker's by now.
+      const now = this.ctx.now();
+      const messages = unit.filter((message) => (message.lease_until ?? 0) > now);
+      if (messages.length === 0) continue;
+      const delivery: Promise<void> = deliverBatch(
         this.ctx,
-        message,
+        messages,
         this.routeFor,
         (leased, outcome) => this.outcomes.record(leased, outcome),
       )
@@ -230,7 +236,7 @@ export class Worker {
             // The outcome could not be recorded: the lease expires and the message is
             // delivered again, inside the documented at-least-once window.
             this.ctx.logger.error(
-              { err: error, messageId: message.id },
+              { err: error, messageIds: messages.map((message) => message.id) },
               'delivery outcome not recorded',
             );
           },
@@ -269,7 +275,7 @@ export class Worker {
         return false;
       }
       this.ctx.logger.debug({ runId, queued: advanced.queued }, 'run advanced');
-      this.deliver(advanced.toDeliver);
+      this.deliver([advanced.toDeliver]);
       return true;
     } catch (error) {
       this.ctx.logger.error({ err: error, runId }, 'run step threw; retrying later');

@@ -13,6 +13,26 @@ export interface OutgoingEmail {
   headers: Record<string, string>;
 }
 
+/**
+ * Many emails with the same content in one provider call: each recipient gets their own
+ * subject, headers and message id, and the substitutions that turn the shared bodies into
+ * exactly the bodies rendered for them (see domain/shared-content.ts).
+ */
+export interface OutgoingBatch {
+  accountId: string;
+  from: OutgoingEmail['from'];
+  replyTo: string | null;
+  textBody: string | null;
+  htmlBody: string | null;
+  recipients: Array<{
+    messageId: string;
+    to: OutgoingEmail['to'];
+    subject: string;
+    headers: Record<string, string>;
+    substitutions: Record<string, string>;
+  }>;
+}
+
 /** What a provider said about one email. */
 export type SendResult =
   | { outcome: 'accepted'; providerMessageId: string | null; status: 'sent' | 'captured' }
@@ -34,6 +54,13 @@ export interface VerifyResult {
 export interface EmailProvider {
   readonly name: string;
   send(email: OutgoingEmail): Promise<SendResult>;
+  /**
+   * Sends a batch in one call, when the provider can (SendGrid: up to `maxBatch`
+   * personalizations). The answer is for the whole batch.
+   */
+  sendBatch?(batch: OutgoingBatch): Promise<SendResult>;
+  /** The most recipients one `sendBatch` call takes. */
+  readonly maxBatch?: number;
   /** Checks the credentials without sending mail. */
   verify(): Promise<VerifyResult>;
   /** Releases connections (keep-alive pools, SMTP sessions). */

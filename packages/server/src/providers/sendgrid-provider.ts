@@ -1,5 +1,11 @@
 import { Agent, type Dispatcher, request } from 'undici';
-import type { EmailProvider, OutgoingEmail, SendResult, VerifyResult } from './email-provider.js';
+import type {
+  EmailProvider,
+  OutgoingBatch,
+  OutgoingEmail,
+  SendResult,
+  VerifyResult,
+} from './email-provider.js';
 
 /** How long a call to SendGrid may take, step by step, before it counts as a network error. */
 export interface SendgridTimeouts {
@@ -86,6 +92,21 @@ export function createSendgridProvider(options: SendgridProviderOptions): EmailP
       }
     },
 
+    maxBatch: 1_000,
+
+    async sendBatch(batch) {
+      try {
+        const response = await call('POST', '/v3/mail/send', mailSendBatchBody(batch));
+        return redactResult(await sendResultOf(response, now()), redact);
+      } catch (error) {
+        const reason = describeNetworkError(error);
+        return {
+          outcome: 'retry',
+          error: redact(`Could not complete the call to SendGrid: ${reason}`),
+        };
+      }
+    },
+
     async verify() {
       try {
         const response = await call('GET', '/v3/scopes');
@@ -133,6 +154,30 @@ function mailSendBody(email: OutgoingEmail): Record<string, unknown> {
   };
 }
 
+/**
+ * One Mail Send request for a batch: a personalization per recipient with their own subject,
+ * headers, message id and the substitutions that make the shared content theirs.
+ */
+function mailSendBatchBody(batch: OutgoingBatch): Record<string, unknown> {
+  return {
+    personalizations: batch.recipients.map((recipient) => ({
+      to: [address(recipient.to)],
+      subject: recipient.subject,
+      ...(Object.keys(recipient.headers).length > 0 ? { headers: recipient.headers } : {}),
+      ...(Object.keys(recipient.substitutions).length > 0
+        ? { substitutions: recipient.substitutions }
+        : {}),
+      custom_args: {
+        emivoy_message_id: recipient.messageId,
+        emivoy_account_id: batch.accountId,
+      },
+    })),
+    from: address(batch.from),
+    ...(batch.replyTo ? { reply_to: { email: batch.replyTo } } : {}),
+    content: contentOf(batch),
+  };
+}
+
 type SendgridAddress = { email: string; name?: string };
 
 function address(party: OutgoingEmail['to']): SendgridAddress {
@@ -140,7 +185,9 @@ function address(party: OutgoingEmail['to']): SendgridAddress {
 }
 
 /** SendGrid refuses text/html before text/plain, and empty values: only the parts present. */
-function contentOf(email: OutgoingEmail): { type: string; value: string }[] {
+function contentOf(
+  email: Pick<OutgoingEmail, 'textBody' | 'htmlBody'>,
+): { type: string; value: string }[] {
   const parts: { type: string; value: string }[] = [];
   if (email.textBody) parts.push({ type: 'text/plain', value: email.textBody });
   if (email.htmlBody) parts.push({ type: 'text/html', value: email.htmlBody });
