@@ -26,8 +26,13 @@ async function main(): Promise<void> {
   fake.requests.push = (...items: RecordedRequest[]) => {
     const now = arrivalClock();
     for (const item of items) {
-      if (item.path === '/v3/mail/send') arrivals.push(now);
       records.push(item);
+      if (item.path !== '/v3/mail/send') continue;
+      // One arrival per recipient: a batched request brings many messages at once.
+      const personalizations = (item.body as { personalizations?: unknown[] } | undefined)
+        ?.personalizations;
+      const recipients = Array.isArray(personalizations) ? personalizations.length : 1;
+      for (let index = 0; index < recipients; index++) arrivals.push(now);
     }
     return records.length;
   };

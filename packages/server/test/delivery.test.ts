@@ -274,6 +274,67 @@ describe.each(testDialects())('real delivery through SendGrid on %s', (dialect) 
     expect(failed?.last_error).toContain('Does not contain a valid address.');
   });
 
+  it('sends a step to 1,001 contacts in two requests, each message exactly once', async () => {
+    await post('/api/v1/entities', {
+      external_id: 'acct_many',
+      entity_type: 'account',
+      name: 'Many',
+    });
+    const emails = Array.from({ length: 1_001 }, (_, index) => `person-${index}@many.example`);
+    for (let start = 0; start < emails.length; start += 50) {
+      await Promise.all(
+        emails.slice(start, start + 50).map((email, index) =>
+          post('/api/v1/contacts', {
+            entity_id: 'acct_many',
+            role: 'member',
+            email,
+            name: `Person ${start + index}`,
+          }),
+        ),
+      );
+    }
+    const template = await post('/api/v1/templates', {
+      name: 'News',
+      subject: 'News for {{contact_name}}',
+      text_body: 'Dear {{contact_name}} <{{contact_email}}>, we have news.',
+      html_body: '<p>Dear {{contact_name}},</p><p>we have news.</p>',
+    });
+    await post('/api/v1/policies', {
+      name: 'News',
+      event_type: 'news.published',
+      steps: [{ type: 'send_email', template_id: template.body.template_id }],
+    });
+    const before = fake.requests.length;
+    const posted = await post('/api/v1/events', {
+      event_type: 'news.published',
+      entity_id: 'acct_many',
+      data: {},
+    });
+    expect(posted.status).toBe(202);
+    await server.worker.drain();
+
+    const requests = fake.requests.slice(before).filter((r) => r.path === '/v3/mail/send');
+    expect(requests.map((r) => (r.body as any).personalizations.length).sort()).toEqual([1, 1000]);
+    expect(requests.every((r) => r.invalid.length === 0)).toBe(true);
+    const messages = (
+      await get(`/api/v1/messages?event_id=${posted.body.event_id}&limit=100&status=sent`)
+    ).body;
+    expect(messages.has_more).toBe(true);
+    const sent = requests.flatMap((r) =>
+      (r.body as any).personalizations.map((p: any) => p.custom_args.emivoy_message_id),
+    );
+    expect(new Set(sent).size).toBe(1_001);
+    const sample = messages.data[0];
+    const request = requests.find((r) => sendsOf(sample.message_id).includes(r));
+    const mail = mailOf(request, sample.message_id);
+    const stored = (await get(`/api/v1/messages/${sample.message_id}`)).body;
+    expect(mail.subject).toBe(stored.subject);
+    expect(mail.content.map((part: { value: string }) => part.value)).toEqual([
+      stored.text_body,
+      stored.html_body,
+    ]);
+  });
+
   it('applies signed webhooks once, adds suppressions, and refuses forged ones', async () => {
     const eventId = await overdue('INV-4');
     await server.worker.drain();

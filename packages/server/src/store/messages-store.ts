@@ -69,13 +69,16 @@ export async function queueMessages(
     updated_at: now,
     sent_at: captured ? now : null,
   }));
-  const inserted = await db
-    .insertInto('messages')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['run_id', 'step_index', 'to_email']).doNothing())
-    .returning('id')
-    .execute();
-  const ids = new Set(inserted.map((row) => row.id));
+  const ids = new Set<string>();
+  for (const slice of slices(rows, 500)) {
+    const inserted = await db
+      .insertInto('messages')
+      .values(slice)
+      .onConflict((oc) => oc.columns(['run_id', 'step_index', 'to_email']).doNothing())
+      .returning('id')
+      .execute();
+    for (const row of inserted) ids.add(row.id);
+  }
   const queued = rows.filter((row) => ids.has(row.id));
   await recordStatus(
     db,
@@ -93,19 +96,32 @@ export async function recordStatus(
   changes: Array<{ messageId: string; status: string; detail: string | null }>,
   now: number,
 ): Promise<void> {
-  if (changes.length === 0) return;
-  await db
-    .insertInto('message_status_history')
-    .values(
-      changes.map((change) => ({
-        id: newId('hst', now),
-        message_id: change.messageId,
-        status: change.status,
-        detail: change.detail,
-        at: now,
-      })),
-    )
-    .execute();
+  for (const slice of slices(changes, 1_000)) {
+    await db
+      .insertInto('message_status_history')
+      .values(
+        slice.map((change) => ({
+          id: newId('hst', now),
+          message_id: change.messageId,
+          status: change.status,
+          detail: change.detail,
+          at: now,
+        })),
+      )
+      .execute();
+  }
+}
+
+/**
+ * A long list in pieces, one statement each: a step to thousands of contacts would pass the
+ * databases' limit on bound values in one statement (32,766 on SQLite, 65,535 on PostgreSQL).
+ */
+function slices<T>(items: T[], size: number): T[][] {
+  const pieces: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    pieces.push(items.slice(start, start + size));
+  }
+  return pieces;
 }
 
 /** Leases up to `limit` messages due for delivery; see `claimDueRuns` for the locking. */
@@ -167,36 +183,56 @@ export async function finishDeliveries(
   now: number,
 ): Promise<boolean[]> {
   if (finished.length === 0) return [];
+  // Messages of one batch share one outcome: each such group is one UPDATE, not one per message.
+  const groups = new Map<string, FinishedDelivery[]>();
+  const outcomeKeys = new Map<DeliveryOutcome, number>();
+  for (const item of finished) {
+    let outcomeKey = outcomeKeys.get(item.outcome);
+    if (outcomeKey === undefined) {
+      outcomeKey = outcomeKeys.size;
+      outcomeKeys.set(item.outcome, outcomeKey);
+    }
+    const key = `${outcomeKey}:${item.message.provider_message_id}:${item.message.sent_at}`;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+
   return db.transaction().execute(async (trx) => {
-    const recorded: boolean[] = [];
+    const recordedIds = new Set<string>();
     const history: Array<{ messageId: string; status: string; detail: string | null }> = [];
-    for (const { message, outcome } of finished) {
-      const result = await trx
-        .updateTable('messages')
-        .set({
-          status: outcome.status,
-          next_attempt_at: outcome.status === 'queued' ? (outcome.nextAttemptAt ?? now) : null,
-          provider_message_id: outcome.providerMessageId ?? message.provider_message_id,
-          last_error: outcome.error ?? null,
-          lease_owner: null,
-          lease_until: null,
-          updated_at: now,
-          sent_at:
-            outcome.status === 'sent' || outcome.status === 'captured' ? now : message.sent_at,
-        })
-        .where('id', '=', message.id)
-        .where('lease_owner', '=', owner)
-        .where('status', '=', 'queued')
-        .executeTakeFirst();
-      const done = result.numUpdatedRows > 0n;
-      recorded.push(done);
-      if (!done) continue;
-      const detail = outcome.error ?? (outcome.status === 'queued' ? 'retry scheduled' : null);
-      const status = outcome.status === 'queued' ? 'retrying' : outcome.status;
-      history.push({ messageId: message.id, status, detail });
+    for (const group of groups.values()) {
+      const [{ message, outcome }] = group as [FinishedDelivery];
+      for (const slice of slices(group, 500)) {
+        const ids = slice.map((item) => item.message.id);
+        const updated = await trx
+          .updateTable('messages')
+          .set({
+            status: outcome.status,
+            next_attempt_at: outcome.status === 'queued' ? (outcome.nextAttemptAt ?? now) : null,
+            provider_message_id: outcome.providerMessageId ?? message.provider_message_id,
+            last_error: outcome.error ?? null,
+            lease_owner: null,
+            lease_until: null,
+            updated_at: now,
+            sent_at:
+              outcome.status === 'sent' || outcome.status === 'captured' ? now : message.sent_at,
+          })
+          .where('id', 'in', ids)
+          .where('lease_owner', '=', owner)
+          .where('status', '=', 'queued')
+          .returning('id')
+          .execute();
+        const detail = outcome.error ?? (outcome.status === 'queued' ? 'retry scheduled' : null);
+        const status = outcome.status === 'queued' ? 'retrying' : outcome.status;
+        for (const { id } of updated) {
+          recordedIds.add(id);
+          history.push({ messageId: id, status, detail });
+        }
+      }
     }
     await recordStatus(trx, history, now);
-    return recorded;
+    return finished.map((item) => recordedIds.has(item.message.id));
   });
 }
 

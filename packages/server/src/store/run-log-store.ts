@@ -27,21 +27,24 @@ export async function appendRunLog(
   entries: RunLogEntry[],
   now: number,
 ): Promise<void> {
-  if (entries.length === 0) return;
-  await db
-    .insertInto('run_log')
-    .values(
-      entries.map((entry) => ({
-        id: newId('log', now),
-        run_id: entry.run_id,
-        account_id: entry.account_id,
-        step_index: entry.step_index,
-        kind: entry.kind,
-        detail: JSON.stringify(entry.detail),
-        at: now,
-      })),
-    )
-    .execute();
+  // In pieces: a step to thousands of contacts logs one entry each, past the databases'
+  // limit on bound values in one statement.
+  for (let start = 0; start < entries.length; start += 1_000) {
+    await db
+      .insertInto('run_log')
+      .values(
+        entries.slice(start, start + 1_000).map((entry) => ({
+          id: newId('log', now),
+          run_id: entry.run_id,
+          account_id: entry.account_id,
+          step_index: entry.step_index,
+          kind: entry.kind,
+          detail: JSON.stringify(entry.detail),
+          at: now,
+        })),
+      )
+      .execute();
+  }
 }
 
 /** Log entries of some runs, oldest first. */
