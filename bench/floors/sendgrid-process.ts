@@ -43,14 +43,20 @@ async function main(): Promise<void> {
       fake.setDefault(delayMs > 0 ? sendgridAnswers.slow(delayMs) : sendgridAnswers.accepted());
       process.send?.({ type: 'answer-set' });
     } else if (message.type === 'report') {
+      // Requests still waiting for their answer are counted once answered, in a later report.
       const outcomes: Record<string, number> = {};
+      const unanswered: RecordedRequest[] = [];
       for (const record of records) {
-        const key = record.invalid.length > 0 ? 'invalid' : String(record.outcome ?? 'pending');
+        if (record.invalid.length === 0 && record.outcome === undefined) {
+          unanswered.push(record);
+          continue;
+        }
+        const key = record.invalid.length > 0 ? 'invalid' : String(record.outcome);
         outcomes[key] = (outcomes[key] ?? 0) + 1;
       }
       process.send?.({ type: 'report', arrivals, outcomes });
       arrivals = [];
-      records = [];
+      records = unanswered;
     }
   });
   process.on('disconnect', () => {
