@@ -74,6 +74,8 @@ function toApiError(error: FastifyError): ApiError {
 
   const code = error.code ? fastifyCodes[error.code] : undefined;
   if (code) return new ApiError(code, detailFor(code, error));
+  const database = databaseProblem(error);
+  if (database) return database;
   if (error.statusCode === 429) return new ApiError('rate_limited');
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new ApiError('validation_failed', error.message);
@@ -82,6 +84,46 @@ function toApiError(error: FastifyError): ApiError {
     'internal_error',
     'Something went wrong on our side; the request id helps us find it.',
   );
+}
+
+/** SQLSTATEs and socket codes saying the database went away, not that the query was wrong. */
+const connectionLostCodes = new Set(['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET']);
+const connectionLostMessages = ['Connection terminated', 'connection error and is not queryable'];
+
+/**
+ * Failures of the database that the client can act on. Out of space (SQLite's SQLITE_FULL,
+ * PostgreSQL's disk_full): the transaction was rolled back, so nothing was stored. The
+ * connection gone (a restart, a failover): the pool reconnects, so a retry soon succeeds.
+ * The database's error may be the `cause` of the one thrown (SQLite's shared commit wraps it).
+ */
+function databaseProblem(error: Error): ApiError | undefined {
+  const chain = causesOf(error);
+  const codes = chain.map((cause) => String((cause as { code?: unknown }).code ?? ''));
+  if (codes.some((code) => code === 'SQLITE_FULL' || code === '53100')) {
+    return new ApiError(
+      'storage_full',
+      "The server's disk is full, so nothing was stored. Retry once its operator has freed space.",
+    );
+  }
+  const lost =
+    codes.some((code) => connectionLostCodes.has(code) || code.startsWith('08')) ||
+    chain.some((cause) => connectionLostMessages.some((text) => cause.message.includes(text)));
+  if (!lost) return undefined;
+  return new ApiError(
+    'service_unavailable',
+    'The database is not reachable right now. Retry in a moment, with the same Idempotency-Key.',
+    undefined,
+    { 'Retry-After': '1' },
+  );
+}
+
+/** The error and its causes, innermost last (a few levels at most). */
+function causesOf(error: Error): Error[] {
+  const chain: Error[] = [];
+  for (let at: unknown = error; at instanceof Error && chain.length < 5; at = at.cause) {
+    chain.push(at);
+  }
+  return chain;
 }
 
 function detailFor(code: ApiError['code'], error: FastifyError): string {

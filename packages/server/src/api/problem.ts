@@ -47,6 +47,7 @@ export const problemCodes = {
   internal_error: [500, 'Internal error'],
   secret_key_mismatch: [500, 'Stored secrets cannot be opened with this server key'],
   service_unavailable: [503, 'Service unavailable'],
+  storage_full: [507, 'The server has no storage space left'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ProblemCode = keyof typeof problemCodes;
