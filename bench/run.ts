@@ -20,19 +20,25 @@ import { keptAnalysis, markdownReport, textTable } from './lib/report.js';
 import type { Dialect } from './lib/scenario.js';
 import { fullTiming, quickTiming, type SuiteContext } from './lib/suite-context.js';
 import { deliverySuite } from './suites/delivery.js';
+import { fanOutSuite } from './suites/fan-out.js';
 import { footprintSuite } from './suites/footprint.js';
 import { ingestSuite } from './suites/ingest.js';
 import { latencySuite } from './suites/latency.js';
 import { methods } from './suites/methods.js';
+import { scalingSuite } from './suites/scaling.js';
 import { waitDriftSuite } from './suites/wait-drift.js';
+import { waitsAtScaleSuite } from './suites/waits-at-scale.js';
 import { workerSuite } from './suites/worker.js';
 
 const suites: Record<SuiteName, (ctx: SuiteContext, dialect: Dialect) => Promise<void>> = {
   ingest: ingestSuite,
   latency: latencySuite,
   delivery: deliverySuite,
+  'fan-out': fanOutSuite,
+  scaling: scalingSuite,
   worker: workerSuite,
   'wait-drift': waitDriftSuite,
+  waits: waitsAtScaleSuite,
   footprint: footprintSuite,
 };
 

@@ -14,8 +14,11 @@ export const suiteNames = [
   'ingest',
   'latency',
   'delivery',
+  'fan-out',
+  'scaling',
   'worker',
   'wait-drift',
+  'waits',
   'footprint',
 ] as const;
 export type SuiteName = (typeof suiteNames)[number];

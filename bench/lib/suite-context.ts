@@ -23,6 +23,11 @@ export interface Timing {
   waitWindowMs: number;
   /** How long a freshly started server idles before its memory is read. */
   idleMs: number;
+  /** Waits pending at scale (compared with 1,000), and waits due in the same second. */
+  pendingWaits: number;
+  burstWaits: number;
+  /** The window of the drift measured among the pending waits (`timing.waits` of them). */
+  scaleDriftWindowMs: number;
 }
 
 export const quickTiming: Timing = {
@@ -38,6 +43,9 @@ export const quickTiming: Timing = {
   waits: 200,
   waitWindowMs: 60_000,
   idleMs: 5_000,
+  pendingWaits: 200_000,
+  burstWaits: 10_000,
+  scaleDriftWindowMs: 20_000,
 };
 
 export const fullTiming: Timing = {
@@ -53,6 +61,9 @@ export const fullTiming: Timing = {
   waits: 2_000,
   waitWindowMs: 600_000,
   idleMs: 30_000,
+  pendingWaits: 1_000_000,
+  burstWaits: 100_000,
+  scaleDriftWindowMs: 600_000,
 };
 
 export interface SuiteContext {

@@ -50,6 +50,30 @@ requests in flight, refilled as answers come, the same body. With the stand-in a
 50 ms, the ideal is 16 ÷ 50 ms = 320 messages a second; the undici loop's own figure shows
 that the harness reaches it.`,
   },
+  'fan-out': {
+    title: 'Fan-out (`--only fan-out`)',
+    method: `One entity with 1,000 billing contacts and 1,000 entities with one each, one policy
+(one send_email step), a quiet \`emivoy serve\` whose account sends through the stand-in
+SendGrid (its own process). The subject: one event to the big entity, timed from the POST to
+the arrival of the 1,000th mail at the stand-in, counting one arrival per personalization.
+The floor: 1,000 single events (16 POSTs in flight), timed the same way. The ratio is the
+floor's time ÷ the subject's (the issue asks ≥ 20×): Emivoy sends the mail of one step in
+SendGrid requests of up to 1,000 personalizations when the bodies differ only by the
+recipient's name and address (engine/deliver-batch.ts, domain/shared-content.ts).`,
+  },
+  scaling: {
+    title: 'Worker scaling on PostgreSQL (`--only scaling`)',
+    method: `\`emivoy serve --no-worker\` and 1, 2 or 4 \`emivoy worker\` processes on one PostgreSQL
+database deliver messages already queued (as in the delivery suite; 800 per worker in a quick
+run, 5,000 in a full one, twice that with the instant provider) to the stand-in SendGrid in
+its own process. The rate is taken at the stand-in over the middle 80% of arrivals; each
+figure's floor is one worker in the same repetition, counts alternating in order between
+repetitions. With the stand-in answering after 50 ms the work waits on the provider, and the
+issue asks 4 workers ≥ 3.2× one; answering at once the work is CPU-bound on this machine (the
+workers, PostgreSQL and the stand-in share its cores) and more workers must not be slower.
+After each measurement every message must be \`sent\` and the stand-in must have accepted
+exactly one request per message, or the suite fails: none lost, none duplicated.`,
+  },
   worker: {
     title: 'Worker (`--only worker`)',
     method: `The worker's own cost, without a network: queued test-mode messages (always for
@@ -67,6 +91,36 @@ are waiting, their due times are moved in the database to spread evenly over the
 worker's execution of the step after the wait (the run's \`ended_at\`, server clock) minus
 its due time. One run per database: the window is the measurement. The floor is the worker's
 poll interval (500 ms): a wait found by polling is up to one interval late, plus the work.`,
+  },
+  waits: {
+    title: 'Waits at scale (`--only waits`)',
+    method: `Two databases set up by \`emivoy serve\` with one policy "wait 1h, then
+send_email" and 100 entities, then filled by the database itself (a recursive CTE on SQLite,
+generate_series on PostgreSQL, 100,000 rows a statement) with runs waiting at the send_email
+step, each with its event: 1,000 in one, 1,000,000 in the other (200,000 with --quick),
+due from an hour ahead over 30 days. Ids are as long as Emivoy's. **Disk**: the \`runs\`
+table with all its indexes (SQLite: the \`dbstat\` table, or pages added by copies where the
+build lacks it; PostgreSQL: \`pg_total_relation_size\` after \`VACUUM (ANALYZE)\`) against a
+bare table made from the live schema with the same columns and primary key and only the due
+index \`runs_due\`, filled with the same rows. **Claim**: the store's own \`claimDueRuns\` as
+the worker calls it (50 runs), in a transaction rolled back after each call, the median of
+up to 101 calls per repetition (fewer when slow, at least 5), once with nothing due (the
+idle poll) and once at the time the 50th wait falls due; the floor is the database with
+1,000. The plan of the statement it sends (recorded by a Kysely that executes nothing) is
+in the observations: SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN (ANALYZE, BUFFERS)
+rolled back. **Idle server**: \`emivoy serve\` started on each database; VmRSS after
+idling (5 s with --quick, 30 s) and its CPU time from its first second to then; the target
+is on the growth (RSS with many minus RSS with 1,000, paired by repetition). **Drift among
+them**: the wait-drift measurement with as many waits (200 over 20 s with --quick, 2,000
+over ten minutes) inserted among the pending ones on the large database. **Burst**: on a
+fresh database, 100,000 waits (10,000 with --quick) inserted due tomorrow, then moved by
+one UPDATE into one second a few seconds ahead while \`emivoy serve\` runs; from that
+second, active runs plus queued messages are counted every 100 ms (literal statuses, so
+both databases count from the partial indexes) until none is left; rate between 10% and
+90% fired. The floor is the same server, on another fresh database, delivering as many
+test-mode messages queued at once (the worker suite's subject), timed from their commit;
+the server's CPU time over each is divided by the count. The target "at the delivery rate"
+asks firing (advance and delivery) to keep up with delivery alone.`,
   },
   footprint: {
     title: 'Footprint (`--only footprint`)',

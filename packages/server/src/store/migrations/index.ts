@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as engine from './0002-engine.js';
 import * as delivery from './0003-delivery.js';
 import * as consoleAuth from './0004-console-auth.js';
+import * as runsEventIndex from './0005-runs-event-index.js';
 
 /**
  * Every migration, in order. They are forward-only: a deployed migration is never edited,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002-engine': engine,
   '0003-delivery': delivery,
   '0004-console-auth': consoleAuth,
+  '0005-runs-event-index': runsEventIndex,
 };
 
 export const migrationProvider: MigrationProvider = {
