@@ -29,6 +29,9 @@ export interface WorkerOptions {
   routeFor?: RouteFor;
 }
 
+/** How many claimed runs advance at once (each its own transaction). */
+const advanceLanes = 4;
+
 /** A run whose execution keeps throwing (not a step failure) is failed after this. */
 const maxRunAttempts = 10;
 
@@ -184,13 +187,16 @@ export class Worker {
     // Advancing more runs while many messages wait for a slot would only let leases run out.
     if (!this.stopping && this.waiting.length < this.concurrency) {
       const runs = await this.claimRuns();
-      for (const [index, run] of runs.entries()) {
-        if (this.stopping) {
-          await this.releaseRuns(runs.slice(index));
-          break;
+      // A few runs advance side by side: their commits can share one fsync (SQLite's group
+      // commit) or use more than one connection (PostgreSQL), instead of one after another.
+      let next = 0;
+      const lane = async () => {
+        while (next < runs.length && !this.stopping) {
+          await this.advance({ leased: runs[next++] as RunRow });
         }
-        await this.advance({ leased: run });
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(advanceLanes, runs.length) }, lane));
+      if (next < runs.length) await this.releaseRuns(runs.slice(next));
       done += runs.length;
     }
 
