@@ -14,6 +14,7 @@ import { supportIdempotency } from './idempotency.js';
 import { exposeMetrics } from './metrics.js';
 import { openApiInfo } from './openapi-info.js';
 import { limitRequestRate } from './rate-limit.js';
+import { OneLinePerRequest } from './request-log.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { apiRoutes } from './routes/index.js';
 import { unsubscribeRoutes } from './routes/unsubscribe-routes.js';
@@ -63,6 +64,7 @@ function validatorCompiler() {
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.logger,
+    logController: new OneLinePerRequest(),
     bodyLimit,
     // While closing, requests already on open connections are still answered (the database
     // closes after the server): a bare 503 without problem details would help nobody.

@@ -6,7 +6,7 @@ import { findEntity } from '../store/entities-store.js';
 import type { EventRow } from '../store/events-store.js';
 import { findTemplate } from '../store/templates-store.js';
 import type { EventInput } from './accept-event.js';
-import { matchingPolicies, runsResolvedBy } from './event-matching.js';
+import { policiesStartedBy, readEventContext, runsResolvedBy } from './event-matching.js';
 import { prepareEmails, StepFailedError } from './prepare-emails.js';
 
 export interface DryRunStep {
@@ -69,8 +69,11 @@ export async function dryRunEvent(
     data: input.data,
     livemode: options.livemode,
   };
+  const context = await readEventContext(db, matchedEvent);
+  if (!context) return 'entity_not_found';
   const matched: DryRunResult['matched_policies'] = [];
-  for (const { policy, definition } of await matchingPolicies(db, matchedEvent)) {
+  for (const policy of policiesStartedBy(context.policies, input.data)) {
+    const { definition } = policy;
     const schedule = projectSchedule(definition.steps, options.now);
     const steps: DryRunStep[] = [];
     for (const slot of schedule) {
@@ -101,7 +104,8 @@ export async function dryRunEvent(
     });
   }
 
-  const runsCancelled = (await runsResolvedBy(db, matchedEvent)).map((run) => ({
+  const resolved = context.mayCancel ? await runsResolvedBy(db, matchedEvent) : [];
+  const runsCancelled = resolved.map((run) => ({
     run_id: run.id,
     policy_id: run.policy_id,
     policy_version: run.policy_version,

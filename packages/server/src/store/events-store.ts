@@ -2,12 +2,30 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, EventsTable } from './database.js';
 import { findOwned } from './find-owned.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
+import { preparedQuery } from './prepared-query.js';
 
 export type EventRow = Selectable<EventsTable>;
 
 export async function insertEvent(db: Kysely<Database>, row: EventRow): Promise<void> {
-  await db.insertInto('events').values(row).execute();
+  const { id, account_id, event_type, entity_id, data, livemode, created_at } = row;
+  await insertEventRow(db, id, account_id, event_type, entity_id, data, livemode, created_at);
 }
+
+const insertEventRow = preparedQuery(
+  (
+    db,
+    id: string,
+    account_id: string,
+    event_type: string,
+    entity_id: string,
+    data: string,
+    livemode: number,
+    created_at: number,
+  ) =>
+    db
+      .insertInto('events')
+      .values({ id, account_id, event_type, entity_id, data, livemode, created_at }),
+);
 
 export function findEvent(
   db: Kysely<Database>,

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { newId } from '../ids.js';
 import type { Database, RunStatus, RunsTable } from './database.js';
 import { findOwned } from './find-owned.js';
@@ -8,6 +8,14 @@ import { decodeCursor, type Page, toPage } from './pagination.js';
 export type RunRow = Selectable<RunsTable>;
 
 export const activeRunStatuses: RunStatus[] = ['scheduled', 'waiting'];
+
+/**
+ * The active statuses written into the SQL rather than bound: SQLite uses a partial index
+ * (`runs_due`, `runs_entity_active`: `where status in ('scheduled', 'waiting')`) only when the
+ * query repeats that term, and a bound parameter does not. With parameters every claim read
+ * every run: 138 ms with a million waiting (`npm run bench -- --only waits`), 0.1 ms without.
+ */
+export const activeStatusLiterals = activeRunStatuses.map((status) => sql.lit(status));
 
 export interface NewRun {
   account_id: string;
@@ -20,8 +28,9 @@ export interface NewRun {
   wake_at: number;
 }
 
-export async function insertRun(db: Kysely<Database>, run: NewRun, now: number): Promise<RunRow> {
-  const row: RunRow = {
+/** The rows of new runs: scheduled, at step 0, not leased. */
+export function newRunRows(runs: NewRun[], now: number): RunRow[] {
+  return runs.map((run) => ({
     id: newId('run', now),
     account_id: run.account_id,
     policy_id: run.policy_id,
@@ -40,9 +49,13 @@ export async function insertRun(db: Kysely<Database>, run: NewRun, now: number):
     created_at: now,
     updated_at: now,
     ended_at: null,
-  };
-  await db.insertInto('runs').values(row).execute();
-  return row;
+  }));
+}
+
+/** Inserts new runs (`newRunRows`) in one statement. */
+export async function insertRuns(db: Kysely<Database>, rows: RunRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('runs').values(rows).execute();
 }
 
 export function findRun(
@@ -121,7 +134,7 @@ export async function claimDueRuns(
   let due = db
     .selectFrom('runs')
     .select('id')
-    .where('status', 'in', activeRunStatuses)
+    .where('status', 'in', activeStatusLiterals)
     .where('wake_at', '<=', now)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
     .orderBy('wake_at')
@@ -146,7 +159,7 @@ export async function nextRunWake(db: Kysely<Database>): Promise<number | null> 
   const row = await db
     .selectFrom('runs')
     .select('wake_at')
-    .where('status', 'in', activeRunStatuses)
+    .where('status', 'in', activeStatusLiterals)
     .orderBy('wake_at')
     .limit(1)
     .executeTakeFirst();
