@@ -86,7 +86,7 @@ export async function activeRunsForEntity(
     .where('runs.account_id', '=', accountId)
     .where('runs.entity_id', '=', entityId)
     .where('runs.livemode', '=', livemode ? 1 : 0)
-    .where('runs.status', 'in', activeRunStatuses)
+    .where('runs.status', 'in', activeStatusLiterals)
     .execute();
 }
 
