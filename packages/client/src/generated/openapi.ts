@@ -696,7 +696,8 @@ export interface components {
         | 'provider_not_configured'
         | 'internal_error'
         | 'secret_key_mismatch'
-        | 'service_unavailable';
+        | 'service_unavailable'
+        | 'storage_full';
       detail: string;
       instance?: string;
       request_id?: string;
