@@ -117,6 +117,31 @@ describe.each(testDialects())('ingest paths on %s', (dialect) => {
     expect(replayed.body).toEqual(converted.body);
   });
 
+  it('still cancels the runs of a deleted policy through the version they pinned', async () => {
+    const entityId = await newEntity();
+    const policyId = await newPolicy('parcel.sent', {
+      cancel_on: [{ event_type: 'parcel.received' }],
+    });
+    const sent = await post('/api/v1/events', {
+      event_type: 'parcel.sent',
+      entity_id: entityId,
+      data: {},
+    });
+    const runId = sent.body.runs_started[0].run_id;
+    const deleted = await server.request('DELETE', `/api/v1/policies/${policyId}`);
+    expect(deleted.status).toBe(204);
+
+    const received = await post('/api/v1/events', {
+      event_type: 'parcel.received',
+      entity_id: entityId,
+      data: {},
+    });
+    expect(received.status).toBe(202);
+    expect(received.body.runs_cancelled).toEqual([
+      { run_id: runId, policy_id: policyId, policy_version: 1 },
+    ]);
+  });
+
   it('refuses an unknown entity before anything else, and stores nothing', async () => {
     await newPolicy('ghost.seen');
     const before = await server.request('GET', '/api/v1/usage');

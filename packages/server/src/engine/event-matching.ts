@@ -97,10 +97,9 @@ export function cancelRuleText(eventType: string): string {
 }
 
 /**
- * True when a version of a policy of the account contains `cancelRuleText`.
- *
- * NOTE: the versions of a deleted policy are not looked at (no index reaches them), so
- * its runs that are still active are no longer cancelled through its `cancel_on`.
+ * True when a version of a policy of the account contains `cancelRuleText`, deleted
+ * policies included: their runs still active finish with the version they pinned, and
+ * that version's `cancel_on` still applies (index `policy_versions_account`).
  */
 function mayCancel(db: Kysely<Database>, accountId: string, text: string) {
   // A plain substring search, spelt per database. NOTE: not `LIKE ?`: SQLite prepares a
@@ -109,9 +108,8 @@ function mayCancel(db: Kysely<Database>, accountId: string, text: string) {
     ? sql<SqlBool>`strpos(v.definition, ${text}) > 0`
     : sql<SqlBool>`instr(v.definition, ${text}) > 0`;
   return sql<SqlBool>`exists (
-    select 1 from policies as p
-    inner join policy_versions as v on v.policy_id = p.id
-    where p.account_id = ${accountId} and ${contains})`;
+    select 1 from policy_versions as v
+    where v.account_id = ${accountId} and ${contains})`;
 }
 
 /**

@@ -4,6 +4,7 @@ import * as engine from './0002-engine.js';
 import * as delivery from './0003-delivery.js';
 import * as consoleAuth from './0004-console-auth.js';
 import * as runsEventIndex from './0005-runs-event-index.js';
+import * as policyVersionsAccount from './0006-policy-versions-account.js';
 
 /**
  * Every migration, in order. They are forward-only: a deployed migration is never edited,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003-delivery': delivery,
   '0004-console-auth': consoleAuth,
   '0005-runs-event-index': runsEventIndex,
+  '0006-policy-versions-account': policyVersionsAccount,
 };
 
 export const migrationProvider: MigrationProvider = {

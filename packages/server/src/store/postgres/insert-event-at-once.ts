@@ -46,9 +46,8 @@ checked as (
         where x.idx = ev.idx and p.account_id = ev.account_id
           and p.event_type = ev.event_type and p.enabled = 1)
       = ev.policy_count as policies_known,
-    exists (select 1 from policies as p
-      inner join policy_versions as v on v.policy_id = p.id
-      where p.account_id = ev.account_id
+    exists (select 1 from policy_versions as v
+      where v.account_id = ev.account_id
         and strpos(v.definition, ev.cancel_rule_text) > 0) as may_cancel
   from ev
 ),
