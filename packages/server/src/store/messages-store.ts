@@ -141,6 +141,8 @@ export async function claimDueMessages(
     .orderBy('next_attempt_at')
     .limit(limit);
   if (hasRowLocks(db)) due = due.forUpdate().skipLocked();
+  // SQLite: look on the read connection first; see `claimDueRuns`.
+  else if (!(await due.limit(1).executeTakeFirst())) return [];
 
   return db
     .updateTable('messages')

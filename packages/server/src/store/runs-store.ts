@@ -140,6 +140,9 @@ export async function claimDueRuns(
     .orderBy('wake_at')
     .limit(limit);
   if (hasRowLocks(db)) due = due.forUpdate().skipLocked();
+  // SQLite: a read (on the read connection) first, so a worker that finds nothing due does
+  // not take the writer for an empty transaction at every look.
+  else if (!(await due.limit(1).executeTakeFirst())) return [];
 
   return db
     .updateTable('runs')
