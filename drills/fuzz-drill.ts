@@ -1,35 +1,17 @@
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../packages/server/src/store/database.js';
 import { lastLogs } from '../packages/server/test/harness/emivoy-processes.js';
 import { apiClient } from '../packages/server/test/harness/event-load.js';
+import {
+  fingerprintOf,
+  type OpenApiPaths,
+  type Operation,
+  operationsOf,
+} from '../packages/server/test/harness/fuzz-inputs.js';
 import type { Drill, DrillOutcome } from './lib/drill.js';
 import { openRig } from './lib/emivoy-rig.js';
 import { type FuzzBody, fuzzBody, fuzzQuery, pathValue } from './lib/fuzz-arbitraries.js';
-
-/** Tables whose rows a refused request must leave exactly as they were. */
-const watchedTables = [
-  'accounts',
-  'entities',
-  'contacts',
-  'templates',
-  'policies',
-  'policy_versions',
-  'events',
-  'runs',
-  'run_log',
-  'messages',
-  'suppressions',
-  'provider_settings',
-];
-
-interface Operation {
-  method: string;
-  path: string;
-  hasBody: boolean;
-  queryNames: string[];
-}
 
 interface Tally {
   requests: number;
@@ -60,7 +42,7 @@ export const fuzzDrill: Drill = {
     try {
       const server = await rig.processes.serve('serve --no-worker', ['serve', '--no-worker']);
       await createFixtures(server.url, rig.account.key);
-      const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as OpenApi;
+      const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as OpenApiPaths;
       const operations = operationsOf(document);
       ctx.progress(`${operations.length} operations, ${runsPerOperation} runs each`);
 
@@ -116,7 +98,7 @@ async function fuzzOperation(
       );
       const search = new URLSearchParams(query).toString();
       const url = search ? `${path}?${search}` : path;
-      const before = await fingerprint(target.db);
+      const before = await fingerprintOf(target.db);
       const answer = await send(target, operation, url, body);
       target.tally.requests++;
 
@@ -129,7 +111,7 @@ async function fuzzOperation(
       if (!answer.contentType.includes('application/problem+json')) {
         throw new Error(`${what} refused with ${answer.status} but not as a problem`);
       }
-      if ((await fingerprint(target.db)) !== before) {
+      if ((await fingerprintOf(target.db)) !== before) {
         throw new Error(`${what} answered ${answer.status} yet changed the database`);
       }
       target.tally.refused++;
@@ -166,42 +148,6 @@ async function send(
   });
   await response.arrayBuffer();
   return { status: response.status, contentType: response.headers.get('content-type') ?? '' };
-}
-
-/** The part of the OpenAPI document the drill reads. */
-interface OpenApi {
-  paths: Record<string, Record<string, { requestBody?: unknown; parameters?: unknown[] }>>;
-}
-
-/** Every operation under /api/v1 that the OpenAPI document lists. */
-function operationsOf(document: OpenApi): Operation[] {
-  const operations: Operation[] = [];
-  for (const [path, item] of Object.entries(document.paths)) {
-    if (!path.startsWith('/api/v1')) continue;
-    for (const [method, operation] of Object.entries(item)) {
-      const parameters = (operation.parameters ?? []) as Array<{ in: string; name: string }>;
-      operations.push({
-        method: method.toUpperCase(),
-        path,
-        hasBody: operation.requestBody !== undefined,
-        queryNames: parameters.filter((p) => p.in === 'query').map((p) => p.name),
-      });
-    }
-  }
-  return operations;
-}
-
-async function fingerprint(db: Kysely<Database>): Promise<string> {
-  const hash = createHash('sha256');
-  for (const table of watchedTables) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
-    const text = rows.rows
-      .map((row) => JSON.stringify(row))
-      .sort()
-      .join('\n');
-    hash.update(`${table}\n${text}\n`);
-  }
-  return hash.digest('hex');
 }
 
 /** The rows the fuzzed ids point at: an entity, a contact, a template, a policy. */

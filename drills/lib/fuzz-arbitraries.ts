@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { nearlyValidBody, pathValue } from '../../packages/server/test/harness/fuzz-inputs.js';
 
 /**
  * Requests that look almost right, for fuzzing every endpoint over HTTP: the keys the API
@@ -6,46 +7,11 @@ import fc from 'fast-check';
  * and query strings. The same spirit as packages/server/test/fuzz.test.ts, which fuzzes in
  * process; these also reach Node's HTTP parser and Fastify's content-type handling.
  */
-const apiKeys = [
-  'external_id',
-  'entity_type',
-  'name',
-  'entity_id',
-  'role',
-  'email',
-  'subject',
-  'text_body',
-  'html_body',
-  'event_type',
-  'steps',
-  'conditions',
-  'cancel_on',
-  'recipients',
-  'data',
-  'mode',
-  'provider',
-  'api_key',
-  'smtp',
-  'attributes',
-  'enabled',
-  'account_name',
-  'password',
-];
-
-const nearlyValid = fc.dictionary(
-  fc.constantFrom(...apiKeys),
-  fc.oneof(
-    fc.jsonValue({ maxDepth: 3 }),
-    fc.constantFrom('acct_1', 'tpl_x', '3d', 'P3D', '', 'x@y.z', '{{ broken', '{% for %}'),
-  ),
-  { maxKeys: 6 },
-);
-
 /** What goes on the wire: JSON, or raw text under some content type. */
 export type FuzzBody = { json: unknown } | { raw: string; contentType: string };
 
 export const fuzzBody: fc.Arbitrary<FuzzBody> = fc.oneof(
-  { weight: 6, arbitrary: nearlyValid.map((json) => ({ json })) },
+  { weight: 6, arbitrary: nearlyValidBody.map((json) => ({ json })) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((json) => ({ json })) },
   {
     weight: 2,
@@ -64,11 +30,7 @@ export const fuzzBody: fc.Arbitrary<FuzzBody> = fc.oneof(
   },
 );
 
-export const pathValue = fc.oneof(
-  fc.constantFrom('acct_1', 'evt_0', 'con_0', 'tpl_0', 'pol_0', 'run_0', 'msg_0', 'key_0', 'a@b.c'),
-  fc.string({ minLength: 1, maxLength: 40 }),
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
-);
+export { pathValue };
 
 export function fuzzQuery(names: string[]): fc.Arbitrary<Record<string, string>> {
   return fc.dictionary(

@@ -1,111 +1,27 @@
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fingerprintOf,
+  nearlyValidBody,
+  type OpenApiPaths,
+  type Operation,
+  operationsOf,
+  pathValue,
+} from './harness/fuzz-inputs.js';
 import { testDialects } from './harness/test-database.js';
 import { startTestServer, type TestServer } from './harness/test-server.js';
 
-interface Operation {
-  method: string;
-  path: string;
-  hasBody: boolean;
-  queryNames: string[];
-}
-
-/** Tables whose rows a refused request must leave exactly as they were. */
-const watchedTables = [
-  'accounts',
-  'entities',
-  'contacts',
-  'templates',
-  'policies',
-  'policy_versions',
-  'events',
-  'runs',
-  'run_log',
-  'messages',
-  'suppressions',
-  'provider_settings',
-];
-
-/** Every operation under /api/v1 that the OpenAPI document lists. */
-function operationsOf(document: any): Operation[] {
-  const operations: Operation[] = [];
-  for (const [path, item] of Object.entries<any>(document.paths)) {
-    if (!path.startsWith('/api/v1')) continue;
-    for (const [method, operation] of Object.entries<any>(item)) {
-      const parameters: any[] = operation.parameters ?? [];
-      operations.push({
-        method: method.toUpperCase(),
-        path,
-        hasBody: operation.requestBody !== undefined,
-        queryNames: parameters.filter((p) => p.in === 'query').map((p) => p.name),
-      });
-    }
-  }
-  return operations;
-}
-
-/** JSON that looks almost right: the keys the API uses, with values of any shape. */
-const nearlyValid = fc.dictionary(
-  fc.constantFrom(
-    'external_id',
-    'entity_type',
-    'name',
-    'entity_id',
-    'role',
-    'email',
-    'subject',
-    'text_body',
-    'html_body',
-    'event_type',
-    'steps',
-    'conditions',
-    'cancel_on',
-    'recipients',
-    'data',
-    'mode',
-    'provider',
-    'api_key',
-    'smtp',
-    'attributes',
-    'enabled',
-    'account_name',
-    'password',
-  ),
-  fc.oneof(
-    fc.jsonValue({ maxDepth: 3 }),
-    fc.constantFrom('acct_1', 'tpl_x', '3d', 'P3D', '', 'x@y.z', '{{ broken', '{% for %}'),
-  ),
-  { maxKeys: 6 },
-);
-const anyBody = fc.oneof(nearlyValid, fc.jsonValue({ maxDepth: 4 }), fc.string({ maxLength: 50 }));
-
-const pathValue = fc.oneof(
-  fc.constantFrom('acct_1', 'evt_0', 'con_0', 'tpl_0', 'pol_0', 'run_0', 'msg_0', 'key_0', 'a@b.c'),
-  fc.string({ minLength: 1, maxLength: 40 }),
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
+const anyBody = fc.oneof(
+  nearlyValidBody,
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.string({ maxLength: 50 }),
 );
 
 describe.each(testDialects())('fuzzing every endpoint on %s', (dialect) => {
   let server: TestServer;
   let operations: Operation[];
 
-  const fingerprint = async (): Promise<string> => {
-    const hash = createHash('sha256');
-    const { db } = server.database.handle;
-    for (const table of watchedTables) {
-      const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(
-        db,
-      );
-      const text = rows.rows
-        .map((row) => JSON.stringify(row))
-        .sort()
-        .join('\n');
-      hash.update(`${table}\n${text}\n`);
-    }
-    return hash.digest('hex');
-  };
+  const fingerprint = () => fingerprintOf(server.database.handle.db);
 
   beforeAll(async () => {
     server = await startTestServer(dialect);
@@ -122,7 +38,7 @@ describe.each(testDialects())('fuzzing every endpoint on %s', (dialect) => {
       event_type: 'x.y',
       steps: [{ type: 'send_email', template_id: template.body.template_id }],
     });
-    operations = operationsOf(server.app.swagger());
+    operations = operationsOf(server.app.swagger() as unknown as OpenApiPaths);
   });
   afterAll(async () => {
     await server?.close();
