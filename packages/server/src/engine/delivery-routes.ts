@@ -4,14 +4,15 @@ import type { Config } from '../config.js';
 import { derivedKey } from '../domain/secret-box.js';
 import { signUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import { createProvider } from '../providers/create-provider.js';
-import type { EmailProvider } from '../providers/email-provider.js';
+import { BatchPerTurn } from '../store/batch-per-turn.js';
 import type { Database } from '../store/database.js';
 import type { MessageRow } from '../store/messages-store.js';
 import {
-  findProviderSettingsRow,
+  findProviderSettingsRows,
   markNeedsAttention,
   openProviderSettings,
   type ProviderSettings,
+  type ProviderSettingsRow,
 } from '../store/provider-settings-store.js';
 import type { DeliveryRoute, RouteFor } from './deliver-message.js';
 import { outboxRoute } from './outbox-route.js';
@@ -21,15 +22,18 @@ export class ProviderNeedsAttentionError extends Error {
   override name = 'ProviderNeedsAttentionError';
 }
 
-interface CachedProvider {
+interface CachedRoute {
+  /** The settings row's `updated_at`: every save changes it. */
   version: number;
-  provider: EmailProvider;
+  route: DeliveryRoute;
 }
 
 /**
- * Routes live messages through the account's own provider. Providers are kept per account
- * (one keep-alive pool each) and rebuilt when the settings change; test-mode messages and
- * accounts without a provider go to the outbox.
+ * Routes live messages through the account's own provider. The settings are read for every
+ * delivery, so a change applies to the next message, but the messages that start in one
+ * turn of the event loop share one read. The opened route (secrets decrypted, one
+ * keep-alive pool) is kept per account and rebuilt when the settings change; test-mode
+ * messages and accounts without a provider go to the outbox.
  */
 export function createRouteFor(options: {
   db: Kysely<Database>;
@@ -37,19 +41,41 @@ export function createRouteFor(options: {
   masterKey: Buffer;
   logger: Logger;
 }): { routeFor: RouteFor; close(): Promise<void> } {
-  const providers = new Map<string, CachedProvider>();
+  const routes = new Map<string, CachedRoute>();
   const unsubscribeKey = derivedKey(options.masterKey, 'unsubscribe');
+  const settingsRows = new BatchPerTurn<string, ProviderSettingsRow | undefined>(
+    async (accountIds) => {
+      const rows = await findProviderSettingsRows(options.db, [...new Set(accountIds)]);
+      const byAccount = new Map(rows.map((row) => [row.account_id, row]));
+      return accountIds.map((accountId) => byAccount.get(accountId));
+    },
+  );
 
-  const providerOf = (settings: ProviderSettings): EmailProvider => {
-    const cached = providers.get(settings.account_id);
-    if (cached && cached.version === settings.updated_at) return cached.provider;
+  const openRoute = (row: ProviderSettingsRow): DeliveryRoute => {
+    const cached = routes.get(row.account_id);
+    if (cached && cached.version === row.updated_at) return cached.route;
+    const settings = openProviderSettings(options.masterKey, row);
+    const route = routeOf(settings);
     // Swap before closing, with no await between: a concurrent delivery never builds a
     // second provider, and none waits while the old pool finishes its requests in flight.
-    const provider = createProvider(settings, options.config);
-    providers.set(settings.account_id, { version: settings.updated_at, provider });
-    if (cached) void cached.provider.close().catch(() => {});
-    return provider;
+    routes.set(row.account_id, { version: row.updated_at, route });
+    if (cached) void cached.route.provider.close().catch(() => {});
+    return route;
   };
+
+  const routeOf = (settings: ProviderSettings): DeliveryRoute => ({
+    provider: createProvider(settings, options.config),
+    from: { email: settings.from_email ?? '', name: settings.from_name },
+    replyTo: settings.reply_to,
+    headersFor: headersFor(settings),
+    credentialsRejected: async (error) => {
+      options.logger.warn(
+        { accountId: settings.account_id, provider: settings.provider },
+        'provider refused the credentials',
+      );
+      await markNeedsAttention(options.db, settings.account_id, error, settings.updated_at);
+    },
+  });
 
   const headersFor = (settings: ProviderSettings) => (message: MessageRow) => {
     const token = signUnsubscribeToken(unsubscribeKey, {
@@ -69,36 +95,21 @@ export function createRouteFor(options: {
 
   const routeFor: RouteFor = async (message) => {
     if (message.livemode === 0 || message.provider === 'outbox') return outboxRoute;
-    const row = await findProviderSettingsRow(options.db, message.account_id);
+    const row = await settingsRows.call(message.account_id);
     if (!row || row.provider === 'outbox') return outboxRoute;
     if (row.status === 'needs_attention') {
       throw new ProviderNeedsAttentionError(
         `the ${row.provider} settings need attention: ${row.status_detail ?? ''}`,
       );
     }
-
-    const settings = openProviderSettings(options.masterKey, row);
-    const route: DeliveryRoute = {
-      provider: providerOf(settings),
-      from: { email: settings.from_email ?? '', name: settings.from_name },
-      replyTo: settings.reply_to,
-      headersFor: headersFor(settings),
-      credentialsRejected: async (error) => {
-        options.logger.warn(
-          { accountId: message.account_id, provider: row.provider },
-          'provider refused the credentials',
-        );
-        await markNeedsAttention(options.db, message.account_id, error, settings.updated_at);
-      },
-    };
-    return route;
+    return openRoute(row);
   };
 
   return {
     routeFor,
     close: async () => {
-      await Promise.all([...providers.values()].map((cached) => cached.provider.close()));
-      providers.clear();
+      await Promise.all([...routes.values()].map((cached) => cached.route.provider.close()));
+      routes.clear();
     },
   };
 }

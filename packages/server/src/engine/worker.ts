@@ -75,6 +75,13 @@ export class Worker {
    * then wakes the loop to claim them, instead of waiting for the poll.
    */
   private moreMessagesDue = true;
+  /**
+   * Runs may have become due: someone woke this worker, the poll interval passed, or the
+   * last claim of runs came back full. Deliveries ending wake the loop often; each such
+   * round then claims messages only, instead of also looking for runs (a statement each).
+   */
+  private runsMayBeDue = true;
+  private lastRunClaim = 0;
 
   constructor(options: WorkerOptions) {
     this.ctx = {
@@ -106,6 +113,11 @@ export class Worker {
    */
   wake(dueRunIds?: string[]): void {
     if (dueRunIds && !this.stopping) this.handed.push(...dueRunIds);
+    this.runsMayBeDue = true;
+    this.wakeLoop();
+  }
+
+  private wakeLoop(): void {
     this.woken = true;
     this.wakeSleeper?.();
   }
@@ -129,6 +141,7 @@ export class Worker {
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
+      this.runsMayBeDue = true;
       const done = await this.tick();
       await this.deliveriesSettled();
       if (done === 0) return total;
@@ -185,8 +198,9 @@ export class Worker {
     }
 
     // Advancing more runs while many messages wait for a slot would only let leases run out.
-    if (!this.stopping && this.waiting.length < this.concurrency) {
+    if (!this.stopping && this.waiting.length < this.concurrency && this.mayClaimRuns()) {
       const runs = await this.claimRuns();
+      this.runsMayBeDue = runs.length === this.batchSize;
       // A few runs advance side by side: their commits can share one fsync (SQLite's group
       // commit) or use more than one connection (PostgreSQL), instead of one after another.
       let next = 0;
@@ -210,6 +224,10 @@ export class Worker {
 
     await this.purgeNowAndThen();
     return done;
+  }
+
+  private mayClaimRuns(): boolean {
+    return this.runsMayBeDue || this.ctx.now() - this.lastRunClaim >= this.pollMs;
   }
 
   private deliveryRoom(): number {
@@ -250,7 +268,7 @@ export class Worker {
         .finally(() => {
           this.inFlight.delete(delivery);
           this.deliver([]);
-          if (this.moreMessagesDue && this.deliveryRoom() >= this.refillAt()) this.wake();
+          if (this.moreMessagesDue && this.deliveryRoom() >= this.refillAt()) this.wakeLoop();
         });
       this.inFlight.add(delivery);
     }
@@ -263,6 +281,7 @@ export class Worker {
 
   private claimRuns(): Promise<RunRow[]> {
     const now = this.ctx.now();
+    this.lastRunClaim = now;
     return claimDueRuns(this.ctx.db, this.ctx.owner, now, now + this.ctx.leaseMs, this.batchSize);
   }
 

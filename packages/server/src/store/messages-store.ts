@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { newId } from '../ids.js';
 import type {
   Database,
@@ -9,6 +9,7 @@ import type {
 import { findOwned } from './find-owned.js';
 import { hasRowLocks } from './has-row-locks.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
+import { finishDeliveriesAtOnce } from './postgres/finish-deliveries-at-once.js';
 
 export type MessageRow = Selectable<MessagesTable>;
 export type MessageStatusRow = Selectable<MessageStatusHistoryTable>;
@@ -171,6 +172,32 @@ export interface FinishedDelivery {
   outcome: DeliveryOutcome;
 }
 
+/** What recording one outcome writes: the message's new fields and its history row. */
+export interface MessageChange {
+  id: string;
+  status: MessageStatus;
+  nextAttemptAt: number | null;
+  providerMessageId: string | null;
+  lastError: string | null;
+  sentAt: number | null;
+  historyStatus: string;
+  historyDetail: string | null;
+}
+
+function changeOf({ message, outcome }: FinishedDelivery, now: number): MessageChange {
+  const queued = outcome.status === 'queued';
+  return {
+    id: message.id,
+    status: outcome.status,
+    nextAttemptAt: queued ? (outcome.nextAttemptAt ?? now) : null,
+    providerMessageId: outcome.providerMessageId ?? message.provider_message_id,
+    lastError: outcome.error ?? null,
+    sentAt: outcome.status === 'sent' || outcome.status === 'captured' ? now : message.sent_at,
+    historyStatus: queued ? 'retrying' : outcome.status,
+    historyDetail: outcome.error ?? (queued ? 'retry scheduled' : null),
+  };
+}
+
 /**
  * Records delivery outcomes, all in one transaction (one commit for a whole group of
  * answers), each only if this worker still holds the message's lease: a worker whose lease
@@ -185,57 +212,80 @@ export async function finishDeliveries(
   now: number,
 ): Promise<boolean[]> {
   if (finished.length === 0) return [];
-  // Messages of one batch share one outcome: each such group is one UPDATE, not one per message.
-  const groups = new Map<string, FinishedDelivery[]>();
-  const outcomeKeys = new Map<DeliveryOutcome, number>();
-  for (const item of finished) {
-    let outcomeKey = outcomeKeys.get(item.outcome);
-    if (outcomeKey === undefined) {
-      outcomeKey = outcomeKeys.size;
-      outcomeKeys.set(item.outcome, outcomeKey);
-    }
-    const key = `${outcomeKey}:${item.message.provider_message_id}:${item.message.sent_at}`;
+  const changes = finished.map((item) => changeOf(item, now));
+  const recorded = hasRowLocks(db)
+    ? await finishDeliveriesAtOnce(db, owner, changes, now)
+    : await finishDeliveriesGrouped(db, owner, changes, now);
+  return changes.map((change) => recorded.has(change.id));
+}
+
+/**
+ * The same in a transaction of a few statements (SQLite, where a statement is a function
+ * call, not a round trip): changes alike but for the provider's message id are one UPDATE,
+ * with a CASE on the id where those differ.
+ */
+async function finishDeliveriesGrouped(
+  db: Kysely<Database>,
+  owner: string,
+  changes: MessageChange[],
+  now: number,
+): Promise<Set<string>> {
+  const groups = new Map<string, MessageChange[]>();
+  for (const change of changes) {
+    const { id: _id, providerMessageId: _providerMessageId, ...alike } = change;
+    const key = JSON.stringify(alike);
     const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
+    if (group) group.push(change);
+    else groups.set(key, [change]);
   }
 
   return db.transaction().execute(async (trx) => {
-    const recordedIds = new Set<string>();
+    const recorded = new Set<string>();
     const history: Array<{ messageId: string; status: string; detail: string | null }> = [];
     for (const group of groups.values()) {
-      const [{ message, outcome }] = group as [FinishedDelivery];
+      const first = group[0] as MessageChange;
       for (const slice of slices(group, 500)) {
-        const ids = slice.map((item) => item.message.id);
         const updated = await trx
           .updateTable('messages')
           .set({
-            status: outcome.status,
-            next_attempt_at: outcome.status === 'queued' ? (outcome.nextAttemptAt ?? now) : null,
-            provider_message_id: outcome.providerMessageId ?? message.provider_message_id,
-            last_error: outcome.error ?? null,
+            status: first.status,
+            next_attempt_at: first.nextAttemptAt,
+            provider_message_id: providerMessageIds(slice),
+            last_error: first.lastError,
             lease_owner: null,
             lease_until: null,
             updated_at: now,
-            sent_at:
-              outcome.status === 'sent' || outcome.status === 'captured' ? now : message.sent_at,
+            sent_at: first.sentAt,
           })
-          .where('id', 'in', ids)
+          .where(
+            'id',
+            'in',
+            slice.map((change) => change.id),
+          )
           .where('lease_owner', '=', owner)
           .where('status', '=', 'queued')
           .returning('id')
           .execute();
-        const detail = outcome.error ?? (outcome.status === 'queued' ? 'retry scheduled' : null);
-        const status = outcome.status === 'queued' ? 'retrying' : outcome.status;
         for (const { id } of updated) {
-          recordedIds.add(id);
-          history.push({ messageId: id, status, detail });
+          recorded.add(id);
+          history.push({ messageId: id, status: first.historyStatus, detail: first.historyDetail });
         }
       }
     }
     await recordStatus(trx, history, now);
-    return finished.map((item) => recordedIds.has(item.message.id));
+    return recorded;
   });
+}
+
+/**
+ * The provider message id each message of a group keeps or gets: one value when they share
+ * it (a batch's request id), else a CASE on the message id.
+ */
+function providerMessageIds(group: MessageChange[]): RawBuilder<string | null> | string | null {
+  const first = (group[0] as MessageChange).providerMessageId;
+  if (group.every((change) => change.providerMessageId === first)) return first;
+  const whens = group.map((change) => sql`when ${change.id} then ${change.providerMessageId}`);
+  return sql<string | null>`case id ${sql.join(whens, sql` `)} end`;
 }
 
 /**

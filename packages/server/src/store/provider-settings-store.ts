@@ -45,6 +45,19 @@ export async function findProviderSettingsRow(
     .executeTakeFirst();
 }
 
+/** The settings of several accounts in one query, in no particular order. */
+export async function findProviderSettingsRows(
+  db: Kysely<Database>,
+  accountIds: string[],
+): Promise<ProviderSettingsRow[]> {
+  if (accountIds.length === 0) return [];
+  return db
+    .selectFrom('provider_settings')
+    .selectAll()
+    .where('account_id', 'in', accountIds)
+    .execute();
+}
+
 /** The account's settings with secrets opened; throws SecretKeyMismatchError on a wrong key. */
 export function openProviderSettings(key: Buffer, row: ProviderSettingsRow): ProviderSettings {
   return {
