@@ -1,10 +1,15 @@
 import { groupBySharedContent } from '../domain/shared-content.js';
 import type { SendResult } from '../providers/email-provider.js';
-import type { DeliveryOutcome, MessageRow } from '../store/messages-store.js';
-import { type DeliveryRoute, deliverMessage, outcomeOf, type RouteFor } from './deliver-message.js';
+import type { MessageRow } from '../store/messages-store.js';
+import {
+  type DeliveryRoute,
+  deliverMessage,
+  outcomeOf,
+  type RecordOutcome,
+  type RouteFor,
+  recordInBackground,
+} from './deliver-message.js';
 import type { EngineContext } from './engine-context.js';
-
-type Record = (message: MessageRow, outcome: DeliveryOutcome) => Promise<boolean>;
 
 /** One message at a time this many at once, when a batch has to be sent message by message. */
 const oneByOneConcurrency = 16;
@@ -23,7 +28,7 @@ export async function deliverBatch(
   ctx: EngineContext,
   messages: MessageRow[],
   routeFor: RouteFor,
-  record: Record,
+  record: RecordOutcome,
 ): Promise<void> {
   const [first] = messages;
   if (!first) return;
@@ -92,7 +97,9 @@ export async function deliverBatch(
         }
         if (result.outcome === 'rejected') await route.credentialsRejected?.(result.error);
         const now = ctx.now();
-        await Promise.all(items.map((item) => record(item, outcomeOf(result, item.attempts, now))));
+        for (const item of items) {
+          recordInBackground(ctx, item, outcomeOf(result, item.attempts, now), record);
+        }
         ctx.logger.debug(
           { accountId: first.account_id, messages: items.length, outcome: result.outcome },
           'batch delivered to provider',
@@ -106,7 +113,7 @@ async function oneByOne(
   ctx: EngineContext,
   messages: MessageRow[],
   routeFor: RouteFor,
-  record: Record,
+  record: RecordOutcome,
 ): Promise<void> {
   const queue = [...messages];
   const lane = async () => {

@@ -19,7 +19,10 @@ export type RouteFor = (message: MessageRow) => Promise<DeliveryRoute>;
 
 /**
  * One delivery attempt of a claimed message. The provider call happens outside any
- * transaction; the outcome is recorded only while this worker still holds the lease.
+ * transaction; the outcome is handed to `record`, which stores it only while this worker
+ * still holds the lease. The attempt ends when the provider has answered: the outcome
+ * commits in the background (with the others of its turn), so a slow commit does not
+ * hold a delivery slot. Whoever needs outcomes stored waits for the recorder.
  *
  * NOTE: this is the at-least-once window. If the process dies after the provider accepted the
  * message and before the outcome is recorded, the lease expires and the message is sent
@@ -29,7 +32,7 @@ export async function deliverMessage(
   ctx: EngineContext,
   message: MessageRow,
   routeFor: RouteFor,
-  record: (message: MessageRow, outcome: DeliveryOutcome) => Promise<boolean>,
+  record: RecordOutcome,
 ): Promise<DeliveryOutcome> {
   let result: SendResult;
   try {
@@ -54,22 +57,44 @@ export async function deliverMessage(
   }
 
   const outcome = outcomeOf(result, message.attempts, ctx.now());
-  const recorded = await record(message, outcome);
-  // A child logger per message costs more than the rest of a delivery: most deliveries
-  // succeed and log nothing at the usual level, so it is made only when there is more to say.
-  const quiet = recorded && outcome.status !== 'failed' && outcome.status !== 'queued';
-  if (quiet && !ctx.logger.isLevelEnabled('debug')) return outcome;
-  const log = ctx.logger.child({
-    messageId: message.id,
-    runId: message.run_id,
-    attempt: message.attempts,
-  });
-  if (!recorded) log.warn('delivery outcome dropped: the lease was taken over meanwhile');
-  else if (outcome.status === 'failed') log.warn({ error: outcome.error }, 'message failed');
-  else if (outcome.status === 'queued')
-    log.info({ error: outcome.error }, 'delivery will be retried');
-  else log.debug({ status: outcome.status }, 'message delivered to provider');
+  recordInBackground(ctx, message, outcome, record);
   return outcome;
+}
+
+/** Stores what came of an attempt, or how a batch went; logs what is worth saying. */
+export type RecordOutcome = (message: MessageRow, outcome: DeliveryOutcome) => Promise<boolean>;
+
+/** Hands an outcome to the recorder and logs, once it is stored, what is worth saying. */
+export function recordInBackground(
+  ctx: EngineContext,
+  message: MessageRow,
+  outcome: DeliveryOutcome,
+  record: RecordOutcome,
+): void {
+  record(message, outcome).then(
+    (recorded) => {
+      // A child logger per message costs more than the rest of a delivery: most deliveries
+      // succeed and log nothing at the usual level, so it is made only when there is more
+      // to say.
+      const quiet = recorded && outcome.status !== 'failed' && outcome.status !== 'queued';
+      if (quiet && !ctx.logger.isLevelEnabled('debug')) return;
+      const log = ctx.logger.child({
+        messageId: message.id,
+        runId: message.run_id,
+        attempt: message.attempts,
+      });
+      if (!recorded) log.warn('delivery outcome dropped: the lease was taken over meanwhile');
+      else if (outcome.status === 'failed') log.warn({ error: outcome.error }, 'message failed');
+      else if (outcome.status === 'queued')
+        log.info({ error: outcome.error }, 'delivery will be retried');
+      else log.debug({ status: outcome.status }, 'message delivered to provider');
+    },
+    (error: unknown) => {
+      // The lease expires and the message is delivered again, inside the documented
+      // at-least-once window.
+      ctx.logger.error({ err: error, messageId: message.id }, 'delivery outcome not recorded');
+    },
+  );
 }
 
 export function outcomeOf(result: SendResult, attempts: number, now: number): DeliveryOutcome {

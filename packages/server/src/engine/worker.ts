@@ -8,7 +8,7 @@ import { claimDueMessages, type MessageRow, releaseMessages } from '../store/mes
 import { activeRunStatuses, claimDueRuns, type RunRow } from '../store/runs-store.js';
 import { type AdvanceClaim, advanceRun } from './advance-run.js';
 import { deliverBatch } from './deliver-batch.js';
-import type { RouteFor } from './deliver-message.js';
+import type { DeliveryRoute, RouteFor } from './deliver-message.js';
 import { deliveryBackoffMs } from './delivery-backoff.js';
 import type { EngineContext } from './engine-context.js';
 import { outboxRoute } from './outbox-route.js';
@@ -29,6 +29,12 @@ export interface WorkerOptions {
   routeFor?: RouteFor;
 }
 
+/** Messages of one step (or one claimed message) and the route they take, read ahead. */
+interface WaitingUnit {
+  messages: MessageRow[];
+  route: Promise<DeliveryRoute>;
+}
+
 /** How many claimed runs advance at once (each its own transaction). */
 const advanceLanes = 4;
 
@@ -47,8 +53,9 @@ const maxRunAttempts = 10;
  * - Work is held with a lease (or, while a run advances, its row lock); a worker that dies
  *   leaves leases that expire, and the work is claimed again. Everything a run's advance does
  *   commits together.
- * - Deliveries run side by side, `deliveryConcurrency` at most, and their outcomes commit in
- *   groups; a message waits for its slot while leased, and is given back on stop.
+ * - Deliveries run side by side, `deliveryConcurrency` at most; a slot is free again once the
+ *   provider answers, and the outcomes commit in groups behind (the message stays leased until
+ *   its outcome commits). A message waits for its slot while leased, and is given back on stop.
  */
 export class Worker {
   readonly ctx: EngineContext;
@@ -68,7 +75,7 @@ export class Worker {
    * Messages leased to this worker, waiting for a delivery slot: one message, or the
    * messages of one step, which go to the provider together where it takes batches.
    */
-  private waiting: MessageRow[][] = [];
+  private waiting: WaitingUnit[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   /**
    * The last claim of messages came back full, so more may be due: a delivery that ends
@@ -127,7 +134,7 @@ export class Worker {
     this.stopping = true;
     this.wake();
     await this.loop;
-    const unstarted = this.waiting.splice(0).flat();
+    const unstarted = this.waiting.splice(0).flatMap((unit) => unit.messages);
     await releaseMessages(
       this.ctx.db,
       this.ctx.owner,
@@ -230,38 +237,54 @@ export class Worker {
     return this.runsMayBeDue || this.ctx.now() - this.lastRunClaim >= this.pollMs;
   }
 
+  /**
+   * How many more messages this worker may hold: those in flight plus one more round
+   * waiting, so the next claim lands before delivery runs dry.
+   */
   private deliveryRoom(): number {
-    return this.concurrency - this.inFlight.size - this.waiting.length;
+    return 2 * this.concurrency - this.inFlight.size - this.waiting.length;
   }
 
-  /** Claims of messages take at least this many at once, so a busy worker claims in groups. */
+  /**
+   * Claims of messages take at least a whole round at once: a busy worker claims in groups
+   * (one statement, and one read of provider settings, per group) rather than a few at a time.
+   */
   private refillAt(): number {
-    return Math.max(1, Math.floor(this.concurrency / 4));
+    return this.concurrency;
   }
 
   /** Starts delivering leased messages, as many at once as `deliveryConcurrency` allows. */
   private deliver(units: MessageRow[][]): void {
-    this.waiting.push(...units.filter((unit) => unit.length > 0));
-    while (this.inFlight.size < this.concurrency && this.waiting.length > 0) {
-      const unit = this.waiting.shift() as MessageRow[];
+    for (const messages of units) {
+      const [first] = messages;
+      if (!first) continue;
+      // The route (the account's provider settings) is read as the messages arrive: those
+      // that arrive in one turn share one read, however their slots come free later.
+      const route = this.routeFor(first);
+      route.catch(() => {}); // Awaited when the unit starts; its delivery records a refusal.
+      this.waiting.push({ messages, route });
+    }
+    // A stopping worker starts nothing more: what still waits is given back by `stop`.
+    while (!this.stopping && this.inFlight.size < this.concurrency && this.waiting.length > 0) {
+      const unit = this.waiting.shift() as WaitingUnit;
       // Messages that waited past their lease may be another worker's by now.
       const now = this.ctx.now();
-      const messages = unit.filter((message) => (message.lease_until ?? 0) > now);
+      const messages = unit.messages.filter((message) => (message.lease_until ?? 0) > now);
       if (messages.length === 0) continue;
       const delivery: Promise<void> = deliverBatch(
         this.ctx,
         messages,
-        this.routeFor,
+        () => unit.route,
         (leased, outcome) => this.outcomes.record(leased, outcome),
       )
         .then(
           () => {},
           (error: unknown) => {
-            // The outcome could not be recorded: the lease expires and the message is
+            // Outcomes not handed to the recorder: the leases expire and the messages are
             // delivered again, inside the documented at-least-once window.
             this.ctx.logger.error(
               { err: error, messageIds: messages.map((message) => message.id) },
-              'delivery outcome not recorded',
+              'delivery failed unexpectedly',
             );
           },
         )
