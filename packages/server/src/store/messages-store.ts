@@ -10,6 +10,7 @@ import { findOwned } from './find-owned.js';
 import { hasRowLocks } from './has-row-locks.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
 import { finishDeliveriesAtOnce } from './postgres/finish-deliveries-at-once.js';
+import { slices } from './slices.js';
 
 export type MessageRow = Selectable<MessagesTable>;
 export type MessageStatusRow = Selectable<MessageStatusHistoryTable>;
@@ -111,18 +112,6 @@ export async function recordStatus(
       )
       .execute();
   }
-}
-
-/**
- * A long list in pieces, one statement each: a step to thousands of contacts would pass the
- * databases' limit on bound values in one statement (32,766 on SQLite, 65,535 on PostgreSQL).
- */
-function slices<T>(items: T[], size: number): T[][] {
-  const pieces: T[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    pieces.push(items.slice(start, start + size));
-  }
-  return pieces;
 }
 
 /** Leases up to `limit` messages due for delivery; see `claimDueRuns` for the locking. */

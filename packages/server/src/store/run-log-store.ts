@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import type { Database, RunLogTable } from './database.js';
+import { slices } from './slices.js';
 
 export type RunLogRow = Selectable<RunLogTable>;
 
@@ -27,13 +28,12 @@ export async function appendRunLog(
   entries: RunLogEntry[],
   now: number,
 ): Promise<void> {
-  // In pieces: a step to thousands of contacts logs one entry each, past the databases'
-  // limit on bound values in one statement.
-  for (let start = 0; start < entries.length; start += 1_000) {
+  // A step to thousands of contacts logs one entry each.
+  for (const slice of slices(entries, 1_000)) {
     await db
       .insertInto('run_log')
       .values(
-        entries.slice(start, start + 1_000).map((entry) => ({
+        slice.map((entry) => ({
           id: newId('log', now),
           run_id: entry.run_id,
           account_id: entry.account_id,
