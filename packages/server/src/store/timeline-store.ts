@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
+import { shortKeyOf } from './runs-store.js';
 
 export interface TimelineItem {
   at: number;
@@ -44,14 +45,7 @@ export async function entityTimeline(
   const page = events.slice(0, options.limit);
 
   const eventIds = page.map((event) => event.id);
-  const runs = eventIds.length
-    ? await db
-        .selectFrom('runs')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('event_id', 'in', eventIds)
-        .execute()
-    : [];
+  const runs = eventIds.length ? await runsOfEvents(db, accountId, eventIds) : [];
   const runIds = runs.map((run) => run.id);
   const log = runIds.length
     ? await db
@@ -122,4 +116,15 @@ export async function entityTimeline(
 
   const last = page.at(-1);
   return { items, has_more: hasMore, next_cursor: hasMore && last ? encodeCursor(last.id) : null };
+}
+
+/** The account's runs started by these events, by the event index (on SQLite its short key). */
+function runsOfEvents(db: Kysely<Database>, accountId: string, eventIds: string[]) {
+  const query = db
+    .selectFrom('runs')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('event_id', 'in', eventIds);
+  const key = shortKeyOf(db, 'event_id', eventIds);
+  return (key ? query.where(key) : query).execute();
 }

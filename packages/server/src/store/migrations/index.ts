@@ -5,6 +5,7 @@ import * as delivery from './0003-delivery.js';
 import * as consoleAuth from './0004-console-auth.js';
 import * as runsEventIndex from './0005-runs-event-index.js';
 import * as policyVersionsAccount from './0006-policy-versions-account.js';
+import * as runsShortKeys from './0007-runs-short-keys.js';
 
 /**
  * Every migration, in order. They are forward-only: a deployed migration is never edited,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004-console-auth': consoleAuth,
   '0005-runs-event-index': runsEventIndex,
   '0006-policy-versions-account': policyVersionsAccount,
+  '0007-runs-short-keys': runsShortKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
