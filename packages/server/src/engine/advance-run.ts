@@ -2,17 +2,17 @@ import type { Kysely } from 'kysely';
 import { parseDuration } from '../domain/duration.js';
 import type { PolicyDefinition } from '../domain/policy-definition.js';
 import type { Database, RunStatus } from '../store/database.js';
-import { findEntity } from '../store/entities-store.js';
-import { findEvent } from '../store/events-store.js';
 import type { MessageRow } from '../store/messages-store.js';
+import { preparedQuery } from '../store/prepared-query.js';
 import { appendRunLog, type RunLogEntry } from '../store/run-log-store.js';
 import { activeRunStatuses, type RunRow } from '../store/runs-store.js';
 import type { EngineContext } from './engine-context.js';
 import { StepFailedError } from './prepare-emails.js';
 import { type DeliveryLease, executeSendEmail } from './send-email-step.js';
+import { readsOneByOne, type StepReads } from './step-reads.js';
 
 /** Where a run stands after one advance. */
-interface RunPosition {
+export interface RunPosition {
   status: RunStatus;
   stepIndex: number;
   wakeAt: number;
@@ -76,24 +76,54 @@ export async function advanceRun(
       until: now + ctx.leaseMs,
       leased: toDeliver,
     });
-    await trx
+    await storePosition(trx, run.id, position, now);
+    await appendRunLog(trx, log, now);
+    return { run, queued: queuedIn(log), toDeliver };
+  });
+}
+
+/** Writes where a run stands after an advance, and gives up its lease. */
+export async function storePosition(
+  trx: Kysely<Database>,
+  runId: string,
+  position: RunPosition,
+  now: number,
+): Promise<void> {
+  const { status, stepIndex, wakeAt, error } = position;
+  const endedAt = status === 'waiting' ? null : now;
+  await updatePosition(trx, runId, status, stepIndex, wakeAt, error, now, endedAt);
+}
+
+// Prepared: one per advanced run, on the worker's hot path.
+const updatePosition = preparedQuery(
+  (
+    db,
+    id: string,
+    status: RunStatus,
+    step_index: number,
+    wake_at: number,
+    last_error: string | null,
+    updated_at: number,
+    ended_at: number | null,
+  ) =>
+    db
       .updateTable('runs')
       .set({
-        status: position.status,
-        step_index: position.stepIndex,
-        wake_at: position.wakeAt,
-        last_error: position.error,
+        status,
+        step_index,
+        wake_at,
+        last_error,
         lease_owner: null,
         lease_until: null,
-        updated_at: now,
-        ended_at: position.status === 'waiting' ? null : now,
+        updated_at,
+        ended_at,
       })
-      .where('id', '=', run.id)
-      .execute();
-    await appendRunLog(trx, log, now);
-    const queued = log.filter((entry) => entry.kind === 'email_queued').length;
-    return { run, queued, toDeliver };
-  });
+      .where('id', '=', id),
+);
+
+/** How many messages a run's log says it queued. */
+export function queuedIn(log: RunLogEntry[]): number {
+  return log.filter((entry) => entry.kind === 'email_queued').length;
 }
 
 /** Policy versions never change once written, so their parsed definitions can be kept. */
@@ -123,12 +153,17 @@ async function pinnedDefinition(
   return definition;
 }
 
-async function executeSteps(
+/**
+ * Executes a locked run's steps from where it stands, inside the caller's transaction, until it
+ * must wait or ends; its log entries are added to `log`.
+ */
+export async function executeSteps(
   trx: Kysely<Database>,
   run: RunRow,
   now: number,
   log: RunLogEntry[],
   delivery: DeliveryLease,
+  reads: StepReads = readsOneByOne(trx),
 ): Promise<RunPosition> {
   const entry = (
     kind: RunLogEntry['kind'],
@@ -138,9 +173,9 @@ async function executeSteps(
     log.push({ run_id: run.id, account_id: run.account_id, step_index: stepIndex, kind, detail });
 
   const definition = await pinnedDefinition(trx, run.policy_id, run.policy_version);
-  const event = await findEvent(trx, run.account_id, run.event_id);
+  const event = await reads.event(run.account_id, run.event_id);
   if (!event) throw new Error(`run ${run.id} refers to a missing event ${run.event_id}`);
-  const entity = await findEntity(trx, run.account_id, run.entity_id);
+  const entity = await reads.entity(run.account_id, run.entity_id);
 
   if (run.step_index === 0 && run.status === 'scheduled') {
     entry('started', null, { policy_id: run.policy_id, policy_version: run.policy_version });
@@ -174,6 +209,7 @@ async function executeSteps(
         entity,
         now,
         delivery,
+        reads,
       });
       log.push(...entries);
     } catch (error) {

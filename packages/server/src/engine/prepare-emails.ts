@@ -12,8 +12,8 @@ import {
 import type { Database } from '../store/database.js';
 import type { EntityRow } from '../store/entities-store.js';
 import type { EventRow } from '../store/events-store.js';
-import { suppressedAmong } from '../store/suppressions-store.js';
 import type { TemplateRow } from '../store/templates-store.js';
+import { readsOneByOne, type StepReads } from './step-reads.js';
 
 /** A step that cannot be executed, ever: the run fails with this reason. */
 export class StepFailedError extends Error {
@@ -29,29 +29,22 @@ export interface PreparedEmail {
  * Who a `send_email` step mails right now and what each gets: the entity's current
  * contacts for the roles, suppressed addresses skipped, the template rendered per person.
  * Shared by the worker and by `?dry_run=true`, so a dry run shows exactly what would go out.
+ * `reads` may answer from rows read ahead for several runs (step-reads.ts).
  */
 export async function prepareEmails(
   db: Kysely<Database>,
   input: { event: EventRow; entity: EntityRow; template: TemplateRow; roles: string[] | null },
+  reads: StepReads = readsOneByOne(db),
 ): Promise<{ emails: PreparedEmail[]; skipped: SkippedRecipient[] }> {
   const { event, entity, template } = input;
-  const contacts = (
-    await db
-      .selectFrom('contacts')
-      .selectAll()
-      .where('account_id', '=', entity.account_id)
-      .where('entity_id', '=', entity.external_id)
-      .orderBy('id')
-      .execute()
-  ).map((c) => ({
+  const contacts = (await reads.contacts(entity.account_id, entity.external_id)).map((c) => ({
     contact_id: c.id,
     role: c.role,
     email: c.email,
     name: c.name,
     attributes: JSON.parse(c.attributes) as Record<string, unknown>,
   }));
-  const suppressed = await suppressedAmong(
-    db,
+  const suppressed = await reads.suppressed(
     entity.account_id,
     contacts.map((c) => c.email),
   );

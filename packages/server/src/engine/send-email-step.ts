@@ -7,8 +7,8 @@ import { type MessageRow, queueMessages } from '../store/messages-store.js';
 import { findProviderSettingsRow } from '../store/provider-settings-store.js';
 import type { RunLogEntry } from '../store/run-log-store.js';
 import type { RunRow } from '../store/runs-store.js';
-import { findTemplate } from '../store/templates-store.js';
 import { prepareEmails, StepFailedError } from './prepare-emails.js';
+import type { StepReads } from './step-reads.js';
 
 interface StepInput {
   run: RunRow;
@@ -20,6 +20,7 @@ interface StepInput {
   entity: EntityRow | undefined;
   now: number;
   delivery: DeliveryLease;
+  reads: StepReads;
 }
 
 /**
@@ -50,7 +51,7 @@ export async function executeSendEmail(
     detail,
   });
 
-  const template = await findTemplate(trx, run.account_id, step.template_id);
+  const template = await input.reads.template(run.account_id, step.template_id);
   if (!template) throw new StepFailedError(`template ${step.template_id} no longer exists`);
   if (!entity) {
     const message = `entity ${run.entity_id} no longer exists`;
@@ -62,12 +63,11 @@ export async function executeSendEmail(
     run.livemode === 1 ? await findProviderSettingsRow(trx, run.account_id) : undefined;
   const provider = settings?.provider ?? 'outbox';
   const roles = step.to_roles ?? input.policyRoles;
-  const { emails, skipped } = await prepareEmails(trx, {
-    event: input.event,
-    entity,
-    template,
-    roles,
-  });
+  const { emails, skipped } = await prepareEmails(
+    trx,
+    { event: input.event, entity, template, roles },
+    input.reads,
+  );
   const queued = await queueMessages(
     trx,
     emails.map(({ contact, rendered }) => ({

@@ -6,6 +6,7 @@ import type { Database } from '../store/database.js';
 import { purgeIdempotencyKeys } from '../store/idempotency-store.js';
 import { claimDueMessages, type MessageRow, releaseMessages } from '../store/messages-store.js';
 import { activeRunStatuses, claimDueRuns, type RunRow } from '../store/runs-store.js';
+import { advanceLeasedRuns } from './advance-leased-runs.js';
 import { type AdvanceClaim, advanceRun } from './advance-run.js';
 import { deliverBatch } from './deliver-batch.js';
 import type { DeliveryRoute, RouteFor } from './deliver-message.js';
@@ -35,7 +36,7 @@ interface WaitingUnit {
   route: Promise<DeliveryRoute>;
 }
 
-/** How many claimed runs advance at once (each its own transaction). */
+/** How many transactions advance claimed runs at once. */
 const advanceLanes = 4;
 
 /** A run whose execution keeps throwing (not a step failure) is failed after this. */
@@ -208,16 +209,18 @@ export class Worker {
     if (!this.stopping && this.waiting.length < this.concurrency && this.mayClaimRuns()) {
       const runs = await this.claimRuns();
       this.runsMayBeDue = runs.length === this.batchSize;
-      // A few runs advance side by side: their commits can share one fsync (SQLite's group
-      // commit) or use more than one connection (PostgreSQL), instead of one after another.
+      // The claimed runs advance in a few groups side by side, each group one transaction:
+      // the groups' commits can share one fsync (SQLite's group commit) or use more than one
+      // connection (PostgreSQL). What a group leaves advances alone, a few at a time.
+      const alone = await this.advanceTogether(runs);
       let next = 0;
       const lane = async () => {
-        while (next < runs.length && !this.stopping) {
-          await this.advance({ leased: runs[next++] as RunRow });
+        while (next < alone.length && !this.stopping) {
+          await this.advance({ leased: alone[next++] as RunRow });
         }
       };
-      await Promise.all(Array.from({ length: Math.min(advanceLanes, runs.length) }, lane));
-      if (next < runs.length) await this.releaseRuns(runs.slice(next));
+      await Promise.all(Array.from({ length: Math.min(advanceLanes, alone.length) }, lane));
+      if (next < alone.length) await this.releaseRuns(alone.slice(next));
       done += runs.length;
     }
 
@@ -311,6 +314,26 @@ export class Worker {
   private claimMessages(limit: number): Promise<MessageRow[]> {
     const now = this.ctx.now();
     return claimDueMessages(this.ctx.db, this.ctx.owner, now, now + this.ctx.leaseMs, limit);
+  }
+
+  /**
+   * Advances leased runs in groups of a transaction each (`advanceLeasedRuns`) and starts
+   * delivering what they queued; returns the runs left to advance alone.
+   */
+  private async advanceTogether(runs: RunRow[]): Promise<RunRow[]> {
+    if (this.stopping || runs.length === 0) return runs;
+    const size = Math.ceil(runs.length / advanceLanes);
+    const groups = Array.from({ length: Math.ceil(runs.length / size) }, (_, index) =>
+      runs.slice(index * size, (index + 1) * size),
+    );
+    const results = await Promise.all(groups.map((group) => advanceLeasedRuns(this.ctx, group)));
+    for (const { advanced } of results) {
+      for (const { run, queued, toDeliver } of advanced) {
+        this.ctx.logger.debug({ runId: run.id, queued }, 'run advanced');
+        this.deliver([toDeliver]);
+      }
+    }
+    return results.flatMap((result) => result.alone);
   }
 
   /** Advances one run and starts delivering what it queued; false if it was not ours. */
