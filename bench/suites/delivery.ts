@@ -17,19 +17,20 @@ import type { SuiteContext } from '../lib/suite-context.js';
 
 const suite = 'delivery';
 /**
- * Emivoy's concurrency towards one SendGrid account: the worker delivers a claimed batch of
- * 50 messages at once (engine/worker.ts, batchSize) through a keep-alive agent of 16
- * connections (providers/sendgrid-provider.ts, createSendgridAgent). The floor runs the same.
+ * Emivoy's concurrency towards one SendGrid account: the worker keeps 50 deliveries in flight
+ * (engine/worker.ts, deliveryConcurrency) through a keep-alive agent of 16 connections
+ * (providers/sendgrid-provider.ts, createSendgridAgent). The floor runs the same.
  */
-const batchSize = 50;
+const inFlight = 50;
 const connections = 16;
 const providerLatencyMs = 50;
+const warmUpMessages = 1_000;
 
 /**
  * Delivery throughput: messages already queued (as a send_email step leaves them) are
  * delivered by `emivoy worker` to the stand-in SendGrid, in its own process; the rate is
  * taken at the stand-in over the middle 80% of arrivals. The floor is an undici loop from
- * the bench to the same stand-in, the same body, `connections` sockets and `batchSize`
+ * the bench to the same stand-in, the same body, `connections` sockets and `inFlight`
  * requests in flight, refilled as each answer comes (no batches).
  */
 export async function deliverySuite(ctx: SuiteContext, dialect: Dialect): Promise<void> {
@@ -53,6 +54,11 @@ export async function deliverySuite(ctx: SuiteContext, dialect: Dialect): Promis
     worker = startEmivoyWorker(`emivoy worker (${dialect})`, emivoy.env);
     const instance = emivoy;
     const workerProcess = worker;
+
+    // The first thousand requests of a process run cold (JIT, connections): not measured.
+    progress(`delivery (${dialect}): warming up both with ${warmUpMessages} messages`);
+    await undiciLoop(standIn, warmUpMessages);
+    await emivoyDelivers(instance, workerProcess, standIn, warmUpMessages);
 
     for (const delayMs of [0, providerLatencyMs]) {
       await standIn.setDelay(delayMs);
@@ -178,7 +184,7 @@ async function undiciLoop(standIn: SendgridStandIn, count: number): Promise<Deli
     }
   };
   try {
-    await Promise.all(Array.from({ length: batchSize }, client));
+    await Promise.all(Array.from({ length: inFlight }, client));
   } finally {
     await pool.close();
   }
