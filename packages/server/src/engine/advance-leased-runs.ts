@@ -1,10 +1,29 @@
 import { lockLeasedRuns } from '../store/lock-leased-runs.js';
-import type { MessageRow } from '../store/messages-store.js';
+import { insertMessages, type MessageRow } from '../store/messages-store.js';
 import { appendRunLog, type RunLogEntry } from '../store/run-log-store.js';
+import { storeRunPositions } from '../store/run-positions-store.js';
 import type { RunRow } from '../store/runs-store.js';
-import { type Advanced, executeSteps, queuedIn, storePosition } from './advance-run.js';
+import {
+  type Advanced,
+  executeSteps,
+  keptLog,
+  positionChange,
+  queuedIn,
+  type RunPosition,
+  toDeliverOf,
+} from './advance-run.js';
 import type { EngineContext } from './engine-context.js';
+import type { DeliveryLease } from './send-email-step.js';
 import { readsOfRuns } from './step-reads.js';
+
+/** One run of the group once its steps are executed, before the group's writes. */
+interface Executed {
+  run: RunRow;
+  position: RunPosition;
+  log: RunLogEntry[];
+  /** The messages its steps made, stored with the group's. */
+  queued: MessageRow[];
+}
 
 /** What a shared advance did, and the runs the caller must advance one by one. */
 export interface AdvancedTogether {
@@ -14,8 +33,10 @@ export interface AdvancedTogether {
 
 /**
  * Advances several runs leased to this worker in ONE transaction: one commit (one fsync)
- * and one lock statement for the lot instead of one each. Each run is still all-or-nothing,
- * because the lot is: if anything throws, nothing of the transaction is kept and every run
+ * and a few statements for the lot instead of a few each: one lock, the reads
+ * (step-reads.ts), then, once every run's steps are executed, one INSERT of all their
+ * messages with their history, one UPDATE of their positions and one INSERT of their log
+ * entries. Each run is still all-or-nothing, because the lot is: if anything throws, nothing of the transaction is kept and every run
  * of it comes back in `alone`, for the caller to advance in a transaction of its own
  * (`advanceRun`), where one run's error touches no other run.
  *
@@ -34,28 +55,28 @@ export async function advanceLeasedRuns(
       const locked = await lockLeasedRuns(trx, ids, ctx.owner, now);
       const lockedIds = new Set(locked.map((run) => run.id));
       const reads = await readsOfRuns(trx, locked);
-      const log: RunLogEntry[] = [];
-      const advanced: Advanced[] = [];
+      const done: Executed[] = [];
       for (const run of locked) {
-        const runLog: RunLogEntry[] = [];
-        const toDeliver: MessageRow[] = [];
-        const position = await executeSteps(
-          trx,
-          run,
-          now,
-          runLog,
-          {
-            owner: ctx.owner,
-            until: now + ctx.leaseMs,
-            leased: toDeliver,
-          },
-          reads,
-        );
-        await storePosition(trx, run.id, position, now);
-        log.push(...runLog);
-        advanced.push({ run, queued: queuedIn(runLog), toDeliver });
+        const log: RunLogEntry[] = [];
+        const delivery: DeliveryLease = { owner: ctx.owner, until: now + ctx.leaseMs, queued: [] };
+        const position = await executeSteps(trx, run, now, log, delivery, reads);
+        done.push({ run, position, log, queued: delivery.queued });
       }
-      await appendRunLog(trx, log, now);
+      // What the runs' steps wrote, stored for the whole group at once.
+      const stored = await insertMessages(
+        trx,
+        done.flatMap((item) => item.queued),
+        now,
+      );
+      const positions = done.map((item) => positionChange(item.run, item.position, now));
+      await storeRunPositions(trx, positions, now);
+      const logs = done.map((item) => keptLog(item.log, stored));
+      await appendRunLog(trx, logs.flat(), now);
+      const advanced = done.map(({ run, queued }, index) => ({
+        run,
+        queued: queuedIn(logs[index] ?? []),
+        toDeliver: toDeliverOf(queued, stored),
+      }));
       // Skipped by the lock, or no longer ours: `advanceRun` waits for the lock, and answers
       // null for a run that is not ours. One more transaction, for a rare run.
       return { advanced, alone: runs.filter((run) => !lockedIds.has(run.id)) };

@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import { parseDuration } from '../domain/duration.js';
 import type { PolicyDefinition } from '../domain/policy-definition.js';
 import type { Database, RunStatus } from '../store/database.js';
-import type { MessageRow } from '../store/messages-store.js';
+import { insertMessages, type MessageRow } from '../store/messages-store.js';
 import { preparedQuery } from '../store/prepared-query.js';
 import { appendRunLog, type RunLogEntry } from '../store/run-log-store.js';
+import type { RunPositionChange } from '../store/run-positions-store.js';
 import { activeRunStatuses, type RunRow } from '../store/runs-store.js';
 import type { EngineContext } from './engine-context.js';
 import { StepFailedError } from './prepare-emails.js';
@@ -29,6 +30,7 @@ export type AdvanceClaim = { leased: RunRow } | { handedRunId: string };
 /** What one advance did: the messages it queued, and those this worker must now deliver. */
 export interface Advanced {
   run: RunRow;
+  /** How many messages it stored (those a former execution had stored are not counted). */
   queued: number;
   /** Leased to this worker, first attempt counted: deliver them now. */
   toDeliver: MessageRow[];
@@ -70,16 +72,43 @@ export async function advanceRun(
     if (!run) return null;
 
     const log: RunLogEntry[] = [];
-    const toDeliver: MessageRow[] = [];
-    const position = await executeSteps(trx, run, now, log, {
-      owner: ctx.owner,
-      until: now + ctx.leaseMs,
-      leased: toDeliver,
-    });
+    const delivery: DeliveryLease = { owner: ctx.owner, until: now + ctx.leaseMs, queued: [] };
+    const position = await executeSteps(trx, run, now, log, delivery);
+    const stored = await insertMessages(trx, delivery.queued, now);
     await storePosition(trx, run.id, position, now);
-    await appendRunLog(trx, log, now);
-    return { run, queued: queuedIn(log), toDeliver };
+    const kept = keptLog(log, stored);
+    await appendRunLog(trx, kept, now);
+    return { run, queued: queuedIn(kept), toDeliver: toDeliverOf(delivery.queued, stored) };
   });
+}
+
+/**
+ * A run's log without the `email_queued` entries of messages `insertMessages` did not store
+ * (`stored` has the ids it did): those existed already, queued by a former execution of the
+ * same step, and this advance queued nothing for them.
+ */
+export function keptLog(log: RunLogEntry[], stored: Set<string>): RunLogEntry[] {
+  return log.filter(
+    (entry) => entry.kind !== 'email_queued' || stored.has(entry.detail.message_id as string),
+  );
+}
+
+/** Of the messages a run's steps made, those stored leased to this worker: to deliver now. */
+export function toDeliverOf(queued: MessageRow[], stored: Set<string>): MessageRow[] {
+  return queued.filter((message) => message.lease_owner !== null && stored.has(message.id));
+}
+
+/** A run's position as `storeRunPositions` writes it. */
+export function positionChange(run: RunRow, position: RunPosition, now: number): RunPositionChange {
+  return {
+    id: run.id,
+    account_id: run.account_id,
+    status: position.status,
+    step_index: position.stepIndex,
+    wake_at: position.wakeAt,
+    last_error: position.error,
+    ended_at: position.status === 'waiting' ? null : now,
+  };
 }
 
 /** Writes where a run stands after an advance, and gives up its lease. */

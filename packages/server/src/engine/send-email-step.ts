@@ -3,8 +3,7 @@ import type { SendEmailStep } from '../domain/policy-definition.js';
 import type { Database } from '../store/database.js';
 import type { EntityRow } from '../store/entities-store.js';
 import type { EventRow } from '../store/events-store.js';
-import { type MessageRow, queueMessages } from '../store/messages-store.js';
-import { findProviderSettingsRow } from '../store/provider-settings-store.js';
+import { type MessageRow, messageRow } from '../store/messages-store.js';
 import type { RunLogEntry } from '../store/run-log-store.js';
 import type { RunRow } from '../store/runs-store.js';
 import { prepareEmails, StepFailedError } from './prepare-emails.js';
@@ -25,18 +24,21 @@ interface StepInput {
 
 /**
  * The worker executing the step delivers what it queues itself, right after the commit:
- * its messages are stored leased to it, and collected in `leased`.
+ * its messages are stored leased to it. They are not stored by the step: they are collected
+ * in `queued`, for the caller to store those of all its runs' steps in one go
+ * (`insertMessages`, which also says which of them a former execution had stored already).
  */
 export interface DeliveryLease {
   owner: string;
   until: number;
-  leased: MessageRow[];
+  queued: MessageRow[];
 }
 
 /**
  * Executes one `send_email` step inside the run's transaction: resolves the entity's
- * contacts now (not when the event came in) and queues one message per address. Returns
- * the log entries that say what happened to whom.
+ * contacts now (not when the event came in) and makes one message per address, added to
+ * `delivery.queued`. Returns the log entries that say what happened to whom; the caller
+ * drops the `email_queued` ones of messages that turn out to exist already.
  */
 export async function executeSendEmail(
   trx: Kysely<Database>,
@@ -60,7 +62,7 @@ export async function executeSendEmail(
 
   // Test mode always captures; live mail goes where the account's settings say right now.
   const settings =
-    run.livemode === 1 ? await findProviderSettingsRow(trx, run.account_id) : undefined;
+    run.livemode === 1 ? await input.reads.providerSettings(run.account_id) : undefined;
   const provider = settings?.provider ?? 'outbox';
   const roles = step.to_roles ?? input.policyRoles;
   const { emails, skipped } = await prepareEmails(
@@ -68,30 +70,33 @@ export async function executeSendEmail(
     { event: input.event, entity, template, roles },
     input.reads,
   );
-  const queued = await queueMessages(
-    trx,
-    emails.map(({ contact, rendered }) => ({
-      account_id: run.account_id,
-      run_id: run.id,
-      step_index: stepIndex,
-      event_id: run.event_id,
-      entity_id: run.entity_id,
-      contact_id: contact.contact_id,
-      template_id: template.id,
-      livemode: run.livemode,
-      provider,
-      to_email: contact.email.toLowerCase(),
-      to_name: contact.name,
-      subject: rendered.subject,
-      text_body: rendered.text_body,
-      html_body: rendered.html_body,
-    })),
-    input.now,
+  const options =
     provider === 'outbox'
       ? { captured: true }
-      : { leaseTo: { owner: input.delivery.owner, until: input.delivery.until } },
+      : { leaseTo: { owner: input.delivery.owner, until: input.delivery.until } };
+  const queued = emails.map(({ contact, rendered }) =>
+    messageRow(
+      {
+        account_id: run.account_id,
+        run_id: run.id,
+        step_index: stepIndex,
+        event_id: run.event_id,
+        entity_id: run.entity_id,
+        contact_id: contact.contact_id,
+        template_id: template.id,
+        livemode: run.livemode,
+        provider,
+        to_email: contact.email.toLowerCase(),
+        to_name: contact.name,
+        subject: rendered.subject,
+        text_body: rendered.text_body,
+        html_body: rendered.html_body,
+      },
+      input.now,
+      options,
+    ),
   );
-  if (provider !== 'outbox') input.delivery.leased.push(...queued);
+  input.delivery.queued.push(...queued);
 
   return [
     ...queued.map((m) =>

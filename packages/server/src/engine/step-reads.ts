@@ -3,6 +3,11 @@ import type { ContactRow } from '../store/contacts-store.js';
 import type { Database } from '../store/database.js';
 import { type EntityRow, findEntity } from '../store/entities-store.js';
 import { type EventRow, findEvent } from '../store/events-store.js';
+import {
+  findProviderSettingsRow,
+  findProviderSettingsRows,
+  type ProviderSettingsRow,
+} from '../store/provider-settings-store.js';
 import { contactsOfEntities, entitiesByExternalIds, eventsByIds } from '../store/rows-of-runs.js';
 import type { RunRow } from '../store/runs-store.js';
 import { suppressedAmong } from '../store/suppressions-store.js';
@@ -17,6 +22,8 @@ export interface StepReads {
   contacts(accountId: string, externalId: string): Promise<ContactRow[]>;
   /** The suppressed addresses among `emails`, lowercased, each with its reason. */
   suppressed(accountId: string, emails: string[]): Promise<Map<string, string>>;
+  /** The account's provider settings, if it has any (live runs only need them). */
+  providerSettings(accountId: string): Promise<ProviderSettingsRow | undefined>;
 }
 
 /** Reads of one statement each, as they are asked for. */
@@ -34,14 +41,16 @@ export function readsOneByOne(db: Kysely<Database>): StepReads {
         .orderBy('id')
         .execute(),
     suppressed: (accountId, emails) => suppressedAmong(db, accountId, emails),
+    providerSettings: (accountId) => findProviderSettingsRow(db, accountId),
   };
 }
 
 /**
  * The reads of several runs advanced in one transaction, done together at its start: their
  * events, entities, the entities' contacts and which of those addresses are suppressed, one
- * statement each per account instead of one each per run; templates are read once per
- * transaction. What a run asks beyond that is read one by one.
+ * statement each per account instead of one each per run; the provider settings of the
+ * accounts with live runs, one statement for all; templates are read once per transaction.
+ * What a run asks beyond that is read one by one.
  *
  * Reading at the start of the transaction rather than a moment later within it changes
  * nothing a run could tell: the runs commit together, as if all advanced at that start.
@@ -76,6 +85,13 @@ export async function readsOfRuns(trx: Kysely<Database>, runs: RunRow[]): Promis
     suppressions.set(accountId, known);
   }
 
+  // Test mode never reads them: only accounts with live runs are asked about.
+  const live = unique(runs.filter((run) => run.livemode === 1).map((run) => run.account_id));
+  const settings = new Map<string, ProviderSettingsRow | undefined>(
+    live.map((accountId) => [accountId, undefined]),
+  );
+  for (const row of await findProviderSettingsRows(trx, live)) settings.set(row.account_id, row);
+
   return {
     event: async (accountId, eventId) =>
       events.get(key(accountId, eventId)) ?? direct.event(accountId, eventId),
@@ -103,6 +119,8 @@ export async function readsOfRuns(trx: Kysely<Database>, runs: RunRow[]): Promis
       const reasons = lowered.map((email) => [email, known.get(email) ?? ''] as const);
       return new Map(reasons.filter(([, reason]) => reason !== ''));
     },
+    providerSettings: async (accountId) =>
+      settings.has(accountId) ? settings.get(accountId) : direct.providerSettings(accountId),
   };
 }
 

@@ -10,7 +10,9 @@ import { findOwned } from './find-owned.js';
 import { hasRowLocks } from './has-row-locks.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
 import { finishDeliveriesAtOnce } from './postgres/finish-deliveries-at-once.js';
+import { insertMessagesAtOnce } from './postgres/insert-messages-at-once.js';
 import { slices } from './slices.js';
+import { insertMessagesFromJson } from './sqlite/insert-messages-from-json.js';
 
 export type MessageRow = Selectable<MessagesTable>;
 export type MessageStatusRow = Selectable<MessageStatusHistoryTable>;
@@ -55,9 +57,15 @@ export async function queueMessages(
   now: number,
   options: QueueOptions = {},
 ): Promise<MessageRow[]> {
-  if (messages.length === 0) return [];
+  const rows = messages.map((message) => messageRow(message, now, options));
+  const inserted = await insertMessages(db, rows, now);
+  return rows.filter((row) => inserted.has(row.id));
+}
+
+/** The row a message is stored as when queued, its id minted now. */
+export function messageRow(message: NewMessage, now: number, options: QueueOptions): MessageRow {
   const { leaseTo, captured } = options;
-  const rows: MessageRow[] = messages.map((message) => ({
+  return {
     ...message,
     id: newId('msg', now),
     status: captured ? 'captured' : 'queued',
@@ -70,27 +78,28 @@ export async function queueMessages(
     created_at: now,
     updated_at: now,
     sent_at: captured ? now : null,
+  };
+}
+
+/**
+ * Stores rows made by `messageRow`, of any number of steps and runs, with their history
+ * (`queued`, then `captured` for those stored captured), in one statement on PostgreSQL and
+ * two on SQLite. A row whose run, step and address exist already is skipped, as in
+ * `queueMessages`. Returns the ids of the rows inserted.
+ */
+export async function insertMessages(
+  db: Kysely<Database>,
+  rows: MessageRow[],
+  now: number,
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const historyIds = rows.map((row) => ({
+    queued: newId('hst', now),
+    captured: row.status === 'captured' ? newId('hst', now) : null,
   }));
-  const ids = new Set<string>();
-  for (const slice of slices(rows, 500)) {
-    const inserted = await db
-      .insertInto('messages')
-      .values(slice)
-      .onConflict((oc) => oc.columns(['run_id', 'step_index', 'to_email']).doNothing())
-      .returning('id')
-      .execute();
-    for (const row of inserted) ids.add(row.id);
-  }
-  const queued = rows.filter((row) => ids.has(row.id));
-  await recordStatus(
-    db,
-    queued.flatMap((row) => [
-      { messageId: row.id, status: 'queued', detail: null },
-      ...(captured ? [{ messageId: row.id, status: 'captured', detail: null }] : []),
-    ]),
-    now,
-  );
-  return queued;
+  return hasRowLocks(db)
+    ? insertMessagesAtOnce(db, rows, historyIds, now)
+    : insertMessagesFromJson(db, rows, historyIds, now);
 }
 
 export async function recordStatus(
