@@ -103,7 +103,7 @@ export class Worker {
     this.concurrency = options.deliveryConcurrency ?? 50;
     this.pollMs = options.pollMs ?? 500;
     this.routeFor = options.routeFor ?? (async () => outboxRoute);
-    this.outcomes = new OutcomeRecorder(this.ctx);
+    this.outcomes = new OutcomeRecorder(this.ctx, this.concurrency);
   }
 
   start(): void {

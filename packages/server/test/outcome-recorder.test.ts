@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineContext } from '../src/engine/engine-context.js';
+import { OutcomeRecorder } from '../src/engine/outcome-recorder.js';
+import { createLogger } from '../src/logger.js';
+import { type MessageRow, queueMessages } from '../src/store/messages-store.js';
+import { createTestDatabase, type TestDatabase, testDialects } from './harness/test-database.js';
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Delivery outcomes commit in groups (engine/outcome-recorder.ts). Each commit reads the
+ * clock once, and this clock moves on every read: messages recorded by one commit share
+ * their `sent_at`, messages of different commits do not.
+ */
+describe.each(testDialects())('outcome groups on %s', (dialect) => {
+  let database: TestDatabase;
+  let ctx: EngineContext;
+  let tick = 1_700_000_000_000;
+  let runNumber = 0;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    ctx = {
+      db: database.handle.db,
+      logger: createLogger('silent'),
+      now: () => ++tick,
+      owner: 'test-worker',
+      leaseMs: 60_000,
+    };
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  async function leasedMessages(count: number): Promise<MessageRow[]> {
+    const runId = `run_${++runNumber}`;
+    const emails = Array.from({ length: count }, (_, index) => `r${index}@x.test`);
+    return queueMessages(
+      ctx.db,
+      emails.map((to_email) => ({
+        account_id: 'acc_1',
+        run_id: runId,
+        step_index: 0,
+        event_id: 'evt_1',
+        entity_id: 'ent_1',
+        contact_id: null,
+        template_id: 'tpl_1',
+        livemode: 1,
+        provider: 'sendgrid',
+        to_email,
+        to_name: null,
+        subject: 'Hello',
+        text_body: 'Hello',
+        html_body: null,
+      })),
+      ctx.now(),
+      { leaseTo: { owner: ctx.owner, until: ctx.now() + ctx.leaseMs } },
+    );
+  }
+
+  async function sentAtOf(messages: MessageRow[]): Promise<number[]> {
+    const rows = await ctx.db
+      .selectFrom('messages')
+      .select(['id', 'status', 'sent_at'])
+      .where(
+        'id',
+        'in',
+        messages.map((message) => message.id),
+      )
+      .execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return messages.map((message) => {
+      const row = byId.get(message.id);
+      expect(row?.status).toBe('sent');
+      return Number(row?.sent_at);
+    });
+  }
+
+  it('gathers answers that arrive over several turns into one commit', async () => {
+    const recorder = new OutcomeRecorder(ctx, 50);
+    const messages = await leasedMessages(3);
+    const recorded: Promise<boolean>[] = [];
+    for (const message of messages) {
+      recorded.push(recorder.record(message, { status: 'sent', providerMessageId: message.id }));
+      await nextTurn();
+    }
+    expect(await Promise.all(recorded)).toEqual([true, true, true]);
+    expect(new Set(await sentAtOf(messages)).size).toBe(1);
+  });
+
+  it('commits a full group without waiting for later answers', async () => {
+    const recorder = new OutcomeRecorder(ctx, 2);
+    const messages = await leasedMessages(3);
+    const recorded = messages
+      .slice(0, 2)
+      .map((message) => recorder.record(message, { status: 'sent', providerMessageId: 'a' }));
+    await nextTurn();
+    const third = messages[2] as MessageRow;
+    recorded.push(recorder.record(third, { status: 'sent', providerMessageId: 'b' }));
+    expect(await Promise.all(recorded)).toEqual([true, true, true]);
+    const [first, second, last] = await sentAtOf(messages);
+    expect(first).toBe(second);
+    expect(last).toBeGreaterThan(first as number);
+  });
+
+  it('commits what it gathered at once when flushed, and says when a lease was lost', async () => {
+    const recorder = new OutcomeRecorder(ctx, 50);
+    const [mine, taken] = await leasedMessages(2);
+    await ctx.db
+      .updateTable('messages')
+      .set({ lease_owner: 'another-worker' })
+      .where('id', '=', (taken as MessageRow).id)
+      .execute();
+    const recorded = [
+      recorder.record(mine as MessageRow, { status: 'sent', providerMessageId: 'c' }),
+      recorder.record(taken as MessageRow, { status: 'sent', providerMessageId: 'd' }),
+    ];
+    await recorder.flushed();
+    expect(await Promise.all(recorded)).toEqual([true, false]);
+    await sentAtOf([mine as MessageRow]);
+  });
+});
