@@ -48,6 +48,16 @@ export interface AcceptEventOptions {
   idempotency?: { key: string; requestHash: string } | undefined;
   /** The 202 answer's body, so it can be kept for replays. */
   present: (accepted: AcceptedEvent) => unknown;
+  /**
+   * Hands the runs the event started (all due now) to this process's worker. On PostgreSQL
+   * it is called once they are committed: another connection sees nothing before. On SQLite
+   * it is called at the end of the transaction, before its commit: the worker's advance of
+   * those runs then joins the same shared commit (store/sqlite/group-commit.ts), so the
+   * event and the messages of its first steps cost one fsync, not two, before the provider
+   * call. Nothing is sent earlier: an advance delivers only after its commit, which is the
+   * event's; if that commit fails, both are undone.
+   */
+  handOver?: ((runIds: string[]) => void) | undefined;
 }
 
 export type AcceptEventResult =
@@ -74,9 +84,19 @@ export async function acceptEvent(
 ): Promise<AcceptEventResult> {
   if (hasRowLocks(db) && !options.idempotency) {
     const result = await acceptAtOnce(db, input, options);
-    if (result) return result;
+    if (result) {
+      handOverStarted(result, options);
+      return result;
+    }
   }
-  return db.transaction().execute((trx) => acceptInTransaction(trx, input, options));
+  const result = await db.transaction().execute((trx) => acceptInTransaction(trx, input, options));
+  if (hasRowLocks(db)) handOverStarted(result, options);
+  return result;
+}
+
+function handOverStarted(result: AcceptEventResult, options: AcceptEventOptions): void {
+  if (result.outcome !== 'accepted' || result.accepted.runsStarted.length === 0) return;
+  options.handOver?.(result.accepted.runsStarted.map((run) => run.run_id));
 }
 
 async function acceptInTransaction(
@@ -108,7 +128,10 @@ async function acceptInTransaction(
     const response = { status: 202, body: JSON.stringify(body) };
     await recordIdempotentAnswer(trx, accountId, key, requestHash, response, now);
   }
-  return { outcome: 'accepted', accepted, body };
+  const result: AcceptEventResult = { outcome: 'accepted', accepted, body };
+  // The last thing before the commit on SQLite (see `handOver`).
+  if (!hasRowLocks(trx)) handOverStarted(result, options);
+  return result;
 }
 
 /** The enabled policies this process last read, per account and event type. */

@@ -85,6 +85,7 @@ export async function eventsRoutes(app: App): Promise<void> {
           now,
           idempotency: request.idempotency ?? undefined,
           present: presentAccepted,
+          handOver: (runIds) => app.services.wakeWorker(runIds),
         });
       } catch (error) {
         // A concurrent request with the same Idempotency-Key committed first: replay its answer.
@@ -109,8 +110,6 @@ export async function eventsRoutes(app: App): Promise<void> {
           { 'Retry-After': String(secondsUntilNextMonth(now)) },
         );
       }
-      const started = result.accepted.runsStarted;
-      if (started.length > 0) app.services.wakeWorker(started.map((run) => run.run_id));
       return reply.code(202).send(result.body as ReturnType<typeof presentAccepted>);
     },
   );
