@@ -1,5 +1,6 @@
 import type { DeliveryOutcome, MessageRow } from '../store/messages-store.js';
 import { finishDeliveries } from '../store/messages-store.js';
+import { cutShortDelay } from './cut-short-delay.js';
 import type { EngineContext } from './engine-context.js';
 
 interface PendingOutcome {
@@ -70,14 +71,10 @@ export class OutcomeRecorder {
   }
 
   private gather(): Promise<void> {
-    return new Promise((resolve) => {
-      const close = () => {
-        clearTimeout(timer);
-        this.closeGroup = null;
-        resolve();
-      };
-      const timer = setTimeout(close, gatherMs);
-      this.closeGroup = close;
+    const delay = cutShortDelay(gatherMs, () => {
+      this.closeGroup = null;
     });
+    this.closeGroup = delay.cut;
+    return delay.ended;
   }
 }

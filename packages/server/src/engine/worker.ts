@@ -8,6 +8,7 @@ import { claimDueMessages, type MessageRow, releaseMessages } from '../store/mes
 import { activeRunStatuses, claimDueRuns, type RunRow } from '../store/runs-store.js';
 import { advanceLeasedRuns } from './advance-leased-runs.js';
 import { type AdvanceClaim, advanceRun } from './advance-run.js';
+import { cutShortDelay } from './cut-short-delay.js';
 import { deliverBatch } from './deliver-batch.js';
 import type { DeliveryRoute, RouteFor } from './deliver-message.js';
 import { deliveryBackoffMs } from './delivery-backoff.js';
@@ -177,19 +178,15 @@ export class Worker {
       this.woken = false;
       return Promise.resolve();
     }
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        // Cleared however the sleep ends: a stale sleeper would swallow the next wake().
-        this.wakeSleeper = null;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.wakeSleeper = () => {
-        this.woken = false;
-        finish();
-      };
+    // Cleared however the sleep ends: a stale sleeper would swallow the next wake().
+    const delay = cutShortDelay(ms, () => {
+      this.wakeSleeper = null;
     });
+    this.wakeSleeper = () => {
+      this.woken = false;
+      delay.cut();
+    };
+    return delay.ended;
   }
 
   /**
