@@ -9,6 +9,12 @@ import { preparedOnPostgres } from './prepared-statements.js';
  * message's new row comes as arrays, the UPDATE takes only messages this worker still leases,
  * and the history rows are written for exactly the messages it updated. One round trip and
  * one commit, instead of a transaction of four; prepared once per connection.
+ *
+ * The status test compares with a subquery's value, not a literal, so that the planner
+ * cannot answer it from the partial index `messages_due` (status = 'queued'): when the
+ * statistics were taken before a burst was queued, the planner believed that index nearly
+ * empty and read every queued message through it to find the few of the group (3,000
+ * queued, 36 outcomes: 3.0 ms), where looking each one up by id takes 1.3 ms.
  */
 const statement = preparedOnPostgres(`
 with input as (
@@ -24,7 +30,7 @@ updated as (
     provider_message_id = i.provider_message_id, last_error = i.last_error,
     lease_owner = null, lease_until = null, updated_at = $11, sent_at = i.sent_at
   from input as i
-  where m.id = i.id and m.lease_owner = $10 and m.status = 'queued'
+  where m.id = i.id and m.lease_owner = $10 and m.status = (select 'queued'::text)
   returning m.id
 )
 insert into message_status_history (id, message_id, status, detail, at)
