@@ -131,7 +131,7 @@ export async function claimDueMessages(
   leaseUntil: number,
   limit: number,
 ): Promise<MessageRow[]> {
-  let due = db
+  const due = db
     .selectFrom('messages')
     .select('id')
     .where('status', '=', 'queued')
@@ -139,9 +139,27 @@ export async function claimDueMessages(
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
     .orderBy('next_attempt_at')
     .limit(limit);
-  if (hasRowLocks(db)) due = due.forUpdate().skipLocked();
+  if (hasRowLocks(db)) {
+    // See `claimDueRuns` for why the due rows are a materialized CTE on PostgreSQL.
+    const locked = due.forUpdate().skipLocked();
+    return db
+      .with(
+        (cte) => cte('due').materialized(),
+        () => locked,
+      )
+      .updateTable('messages')
+      .set((eb) => ({
+        lease_owner: owner,
+        lease_until: leaseUntil,
+        attempts: eb('messages.attempts', '+', 1),
+      }))
+      .from('due')
+      .whereRef('messages.id', '=', 'due.id')
+      .returningAll('messages')
+      .execute();
+  }
   // SQLite: look on the read connection first; see `claimDueRuns`.
-  else if (!(await due.limit(1).executeTakeFirst())) return [];
+  if (!(await due.limit(1).executeTakeFirst())) return [];
 
   return db
     .updateTable('messages')
