@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDueMessages, type MessageRow, queueMessages } from '../src/store/messages-store.js';
+import { newMessages } from './harness/new-messages.js';
 import { createTestDatabase, type TestDatabase, testDialects } from './harness/test-database.js';
 
 /**
@@ -21,23 +22,8 @@ describe.each(testDialects())('claim limits on %s', (dialect) => {
     await database?.drop();
   });
 
-  const messages = (run: string, count: number) =>
-    Array.from({ length: count }, (_, index) => ({
-      account_id: 'acc_1',
-      run_id: run,
-      step_index: 0,
-      event_id: 'evt_1',
-      entity_id: 'ent_1',
-      contact_id: null,
-      template_id: 'tpl_1',
-      livemode: 1,
-      provider: 'sendgrid',
-      to_email: `r${index}@x.test`,
-      to_name: null,
-      subject: 'Hello',
-      text_body: 'x'.repeat(300),
-      html_body: 'y'.repeat(400),
-    }));
+  const bodies = { text: 'x'.repeat(300), html: 'y'.repeat(400) };
+  const messages = (run: string, count: number) => newMessages(run, count, bodies);
 
   it('leases no more than its limit during a burst', async () => {
     const { db } = database.handle;

@@ -3,6 +3,7 @@ import type { EngineContext } from '../src/engine/engine-context.js';
 import { OutcomeRecorder } from '../src/engine/outcome-recorder.js';
 import { createLogger } from '../src/logger.js';
 import { type MessageRow, queueMessages } from '../src/store/messages-store.js';
+import { newMessages } from './harness/new-messages.js';
 import { createTestDatabase, type TestDatabase, testDialects } from './harness/test-database.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -34,28 +35,9 @@ describe.each(testDialects())('outcome groups on %s', (dialect) => {
 
   async function leasedMessages(count: number): Promise<MessageRow[]> {
     const runId = `run_${++runNumber}`;
-    const emails = Array.from({ length: count }, (_, index) => `r${index}@x.test`);
-    return queueMessages(
-      ctx.db,
-      emails.map((to_email) => ({
-        account_id: 'acc_1',
-        run_id: runId,
-        step_index: 0,
-        event_id: 'evt_1',
-        entity_id: 'ent_1',
-        contact_id: null,
-        template_id: 'tpl_1',
-        livemode: 1,
-        provider: 'sendgrid',
-        to_email,
-        to_name: null,
-        subject: 'Hello',
-        text_body: 'Hello',
-        html_body: null,
-      })),
-      ctx.now(),
-      { leaseTo: { owner: ctx.owner, until: ctx.now() + ctx.leaseMs } },
-    );
+    return queueMessages(ctx.db, newMessages(runId, count), ctx.now(), {
+      leaseTo: { owner: ctx.owner, until: ctx.now() + ctx.leaseMs },
+    });
   }
 
   async function sentAtOf(messages: MessageRow[]): Promise<number[]> {
