@@ -11,6 +11,7 @@ import { hasRowLocks } from './has-row-locks.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
 import { finishDeliveriesAtOnce } from './postgres/finish-deliveries-at-once.js';
 import { insertMessagesAtOnce } from './postgres/insert-messages-at-once.js';
+import { leaseDueRows } from './postgres/lease-due-rows.js';
 import { slices } from './slices.js';
 import { insertMessagesFromJson } from './sqlite/insert-messages-from-json.js';
 
@@ -139,25 +140,7 @@ export async function claimDueMessages(
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
     .orderBy('next_attempt_at')
     .limit(limit);
-  if (hasRowLocks(db)) {
-    // See `claimDueRuns` for why the due rows are a materialized CTE on PostgreSQL.
-    const locked = due.forUpdate().skipLocked();
-    return db
-      .with(
-        (cte) => cte('due').materialized(),
-        () => locked,
-      )
-      .updateTable('messages')
-      .set((eb) => ({
-        lease_owner: owner,
-        lease_until: leaseUntil,
-        attempts: eb('messages.attempts', '+', 1),
-      }))
-      .from('due')
-      .whereRef('messages.id', '=', 'due.id')
-      .returningAll('messages')
-      .execute();
-  }
+  if (hasRowLocks(db)) return leaseDueRows(db, 'messages', due, owner, leaseUntil);
   // SQLite: look on the read connection first; see `claimDueRuns`.
   if (!(await due.limit(1).executeTakeFirst())) return [];
 

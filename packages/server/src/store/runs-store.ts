@@ -4,6 +4,7 @@ import type { Database, RunStatus, RunsTable } from './database.js';
 import { findOwned } from './find-owned.js';
 import { hasRowLocks } from './has-row-locks.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
+import { leaseDueRows } from './postgres/lease-due-rows.js';
 
 export type RunRow = Selectable<RunsTable>;
 
@@ -157,31 +158,7 @@ export async function claimDueRuns(
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
     .orderBy('wake_at')
     .limit(limit);
-  if (hasRowLocks(db)) {
-    // PostgreSQL: the due rows are locked by a MATERIALIZED CTE, read once. Written as
-    // `id in (subquery)`, the planner may rescan the subquery for each row of the outer
-    // scan, and since each rescan skips the rows just leased it claims far more than
-    // `limit` (a scratch database with 3,000 due messages and statistics from before they
-    // were queued: 2,850 claimed for a limit of 50). The rows are locked while still active
-    // and stay locked until the commit, so the UPDATE need not test the status again, which
-    // also keeps the planner from reaching them through the partial due index.
-    const locked = due.forUpdate().skipLocked();
-    return db
-      .with(
-        (cte) => cte('due').materialized(),
-        () => locked,
-      )
-      .updateTable('runs')
-      .set((eb) => ({
-        lease_owner: owner,
-        lease_until: leaseUntil,
-        attempts: eb('runs.attempts', '+', 1),
-      }))
-      .from('due')
-      .whereRef('runs.id', '=', 'due.id')
-      .returningAll('runs')
-      .execute();
-  }
+  if (hasRowLocks(db)) return leaseDueRows(db, 'runs', due, owner, leaseUntil);
   // SQLite: a read (on the read connection) first, so a worker that finds nothing due does
   // not take the writer for an empty transaction at every look.
   if (!(await due.limit(1).executeTakeFirst())) return [];
