@@ -62,7 +62,9 @@ describe.each(testDialects())('claim limits on %s', (dialect) => {
  * during the next burst it preferred reading every due message through a bitmap scan and
  * sorting them to lease 50: each claim of a burst of 10,000 read all of it (auto_explain in
  * the delivery bench). PostgreSQL counts the index entries each index gave out, which tells
- * the two plans apart.
+ * the two plans apart. (The claim is now a function, migration 0008, planned for any
+ * arguments; in this state that plan walks the index even without the function's setting,
+ * which is there for the states this test does not build.)
  */
 describe.each(testDialects().filter((dialect) => dialect === 'postgres'))(
   'claims on a table never analyzed (%s)',

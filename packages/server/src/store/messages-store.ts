@@ -132,6 +132,9 @@ export async function claimDueMessages(
   leaseUntil: number,
   limit: number,
 ): Promise<MessageRow[]> {
+  // PostgreSQL: the same conditions, in a function that keeps the planner on the due index
+  // (migration 0008).
+  if (hasRowLocks(db)) return leaseDueRows(db, 'messages', owner, now, leaseUntil, limit);
   const due = db
     .selectFrom('messages')
     .select('id')
@@ -140,7 +143,6 @@ export async function claimDueMessages(
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
     .orderBy('next_attempt_at')
     .limit(limit);
-  if (hasRowLocks(db)) return leaseDueRows(db, 'messages', due, owner, leaseUntil);
   // SQLite: look on the read connection first; see `claimDueRuns`.
   if (!(await due.limit(1).executeTakeFirst())) return [];
 

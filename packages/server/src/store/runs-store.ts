@@ -150,6 +150,8 @@ export async function claimDueRuns(
   leaseUntil: number,
   limit: number,
 ): Promise<RunRow[]> {
+  // PostgreSQL: the same conditions, with row locks, in a function (migration 0008).
+  if (hasRowLocks(db)) return leaseDueRows(db, 'runs', owner, now, leaseUntil, limit);
   const due = db
     .selectFrom('runs')
     .select('id')
@@ -158,7 +160,6 @@ export async function claimDueRuns(
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
     .orderBy('wake_at')
     .limit(limit);
-  if (hasRowLocks(db)) return leaseDueRows(db, 'runs', due, owner, leaseUntil);
   // SQLite: a read (on the read connection) first, so a worker that finds nothing due does
   // not take the writer for an empty transaction at every look.
   if (!(await due.limit(1).executeTakeFirst())) return [];

@@ -6,6 +6,7 @@ import * as consoleAuth from './0004-console-auth.js';
 import * as runsEventIndex from './0005-runs-event-index.js';
 import * as policyVersionsAccount from './0006-policy-versions-account.js';
 import * as runsShortKeys from './0007-runs-short-keys.js';
+import * as postgresLeaseFunctions from './0008-postgres-lease-functions.js';
 
 /**
  * Every migration, in order. They are forward-only: a deployed migration is never edited,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005-runs-event-index': runsEventIndex,
   '0006-policy-versions-account': policyVersionsAccount,
   '0007-runs-short-keys': runsShortKeys,
+  '0008-postgres-lease-functions': postgresLeaseFunctions,
 };
 
 export const migrationProvider: MigrationProvider = {
