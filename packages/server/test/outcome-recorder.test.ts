@@ -85,6 +85,19 @@ describe.each(testDialects())('outcome groups on %s', (dialect) => {
     expect(last).toBeGreaterThan(first as number);
   });
 
+  it('closes the group at once when asked, and later answers start the next one', async () => {
+    const recorder = new OutcomeRecorder(ctx, 50);
+    const [early, late] = await leasedMessages(2);
+    const recorded = [recorder.record(early as MessageRow, { status: 'sent' })];
+    // The worker does this as it claims, so that its claim shares the group's commit.
+    recorder.closeGroupNow();
+    await nextTurn();
+    recorded.push(recorder.record(late as MessageRow, { status: 'sent' }));
+    expect(await Promise.all(recorded)).toEqual([true, true]);
+    const [earlyAt, lateAt] = await sentAtOf([early as MessageRow, late as MessageRow]);
+    expect(lateAt).toBeGreaterThan(earlyAt as number);
+  });
+
   it('commits what it gathered at once when flushed, and says when a lease was lost', async () => {
     const recorder = new OutcomeRecorder(ctx, 50);
     const [mine, taken] = await leasedMessages(2);
