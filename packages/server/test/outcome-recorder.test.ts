@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineContext } from '../src/engine/engine-context.js';
+import { outboxRoute } from '../src/engine/outbox-route.js';
 import { OutcomeRecorder } from '../src/engine/outcome-recorder.js';
+import { Worker } from '../src/engine/worker.js';
 import { createLogger } from '../src/logger.js';
 import { type MessageRow, queueMessages } from '../src/store/messages-store.js';
 import { newMessages } from './harness/new-messages.js';
@@ -113,5 +115,40 @@ describe.each(testDialects())('outcome groups on %s', (dialect) => {
     await recorder.flushed();
     expect(await Promise.all(recorded)).toEqual([true, false]);
     await sentAtOf([mine as MessageRow]);
+  });
+
+  it('commits an outcome at once when nothing else is being delivered', async () => {
+    // A group that gathered for its full minute would time this test out.
+    const worker = new Worker({
+      db: ctx.db,
+      logger: ctx.logger,
+      pollMs: 60_000,
+      outcomeGatherMs: 60_000,
+      routeFor: async () => ({
+        ...outboxRoute,
+        provider: {
+          ...outboxRoute.provider,
+          send: async () => ({ outcome: 'accepted', providerMessageId: 'sg-1', status: 'sent' }),
+        },
+      }),
+    });
+    const [message] = await queueMessages(ctx.db, newMessages(`run_${++runNumber}`, 1), Date.now());
+    worker.start();
+    try {
+      let status: string | undefined;
+      for (let attempt = 0; attempt < 500 && status !== 'sent'; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        status = (
+          await ctx.db
+            .selectFrom('messages')
+            .select('status')
+            .where('id', '=', (message as MessageRow).id)
+            .executeTakeFirst()
+        )?.status;
+      }
+      expect(status).toBe('sent');
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -16,7 +16,7 @@ interface PendingOutcome {
  * fsync, blocking the loop) per two or three messages. A few milliseconds gather a dozen or
  * more at full speed and add nothing the sender waits for: the delivery slot is already free.
  */
-const gatherMs = 10;
+const defaultGatherMs = 10;
 
 /**
  * Records delivery outcomes in groups: a group closes when `groupSize` outcomes are in or
@@ -37,6 +37,7 @@ export class OutcomeRecorder {
   constructor(
     private readonly ctx: EngineContext,
     private readonly groupSize: number,
+    private readonly gatherMs = defaultGatherMs,
   ) {}
 
   record(message: MessageRow, outcome: DeliveryOutcome): Promise<boolean> {
@@ -79,7 +80,7 @@ export class OutcomeRecorder {
   }
 
   private gather(): Promise<void> {
-    const delay = cutShortDelay(gatherMs, () => {
+    const delay = cutShortDelay(this.gatherMs, () => {
       this.closeGroup = null;
     });
     this.closeGroup = delay.cut;

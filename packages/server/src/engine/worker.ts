@@ -30,6 +30,8 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Where each message goes; by default the outbox captures everything. */
   routeFor?: RouteFor;
+  /** How long a delivery outcome waits for others to share its commit (OutcomeRecorder). */
+  outcomeGatherMs?: number;
 }
 
 /** Messages of one step (or one claimed message) and the route they take, read ahead. */
@@ -105,7 +107,7 @@ export class Worker {
     this.concurrency = options.deliveryConcurrency ?? 50;
     this.pollMs = options.pollMs ?? 500;
     this.routeFor = options.routeFor ?? (async () => outboxRoute);
-    this.outcomes = new OutcomeRecorder(this.ctx, this.concurrency);
+    this.outcomes = new OutcomeRecorder(this.ctx, this.concurrency, options.outcomeGatherMs);
   }
 
   start(): void {
@@ -296,6 +298,10 @@ export class Worker {
         .finally(() => {
           this.inFlight.delete(delivery);
           this.deliver([]);
+          // Nothing else is being delivered, so no answer is coming to join the outcomes
+          // gathered: waiting would only hold back the message's status (a quiet server's
+          // latency) and keep the at-least-once window open.
+          if (this.inFlight.size === 0) this.outcomes.closeGroupNow();
           if (this.moreMessagesDue && this.deliveryRoom() >= this.refillAt()) this.wakeLoop();
         });
       this.inFlight.add(delivery);
