@@ -141,15 +141,18 @@ export async function planOf(db: Db, dialect: Dialect, statement: CompiledQuery)
 
 /**
  * PostgreSQL claims call a function (migration 0008), whose plan EXPLAIN does not show: the
- * function's statement, its named arguments made positional, is explained in its place.
+ * function's statement, its named arguments made positional, is explained in its place. The
+ * function plans each call for its arguments' values (force_custom_plan), as this EXPLAIN
+ * of the statement with its parameters does.
  */
 async function leaseFunctionBody(db: Db, statementSql: string): Promise<string | null> {
   const name = /emivoy_lease_due_(messages|runs)/.exec(statementSql)?.[0];
   if (!name) return null;
   const { rows } = await sql<{ body: string }>`
     select prosrc as body from pg_proc where proname = ${name}`.execute(db);
-  const body = rows[0]?.body;
-  if (!body) throw new Error(`function ${name} is missing: are the migrations applied?`);
+  const body = /return query([\s\S]*?);\s*end\s*$/.exec(rows[0]?.body ?? '')?.[1];
+  if (!body)
+    throw new Error(`function ${name} is missing or unexpected: are the migrations applied?`);
   const positions = ['claim_owner', 'claim_now', 'claim_lease_until', 'claim_limit'];
   return positions.reduce(
     (text, argument, index) =>

@@ -10,7 +10,10 @@ import type { Database } from '../database.js';
  * due row through a bitmap scan and sorting them to a walk of the due index in order that
  * stops after `limit`: during a backlog each claim of 50 read all of it (auto_explain in the
  * delivery bench: 9,500 due messages per claim, 12 ms), so draining a backlog cost its size
- * squared (packages/server/test/claim-limit.test.ts).
+ * squared (packages/server/test/claim-limit.test.ts). The function is PL/pgSQL planned for
+ * each call's values: the statement of a SQL function is planned for any values, and for an
+ * unknown limit it read the whole table to join the UPDATE (127 ms a claim among 200,000
+ * pending waits).
  *
  * Inside, the due rows are locked in a MATERIALIZED CTE, read once, and updated by id. As
  * `id in (subquery … limit … for update skip locked)` the planner may rescan the subquery
