@@ -14,10 +14,20 @@ import { hasRowLocks } from '../has-row-locks.js';
 // a later change to either is a new migration that replaces the function.
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (!hasRowLocks(db)) return;
-  await sql`
-    create or replace function emivoy_lease_due_messages(
+  await leaseFunction('messages', "status = 'queued'", 'next_attempt_at').execute(db);
+  await leaseFunction('runs', "status in ('scheduled', 'waiting')", 'wake_at').execute(db);
+}
+
+/**
+ * `emivoy_lease_due_<table>`: the table's due rows (`active`, `dueAt` reached, no live lease)
+ * in `dueAt` order, up to the limit, locked, leased to the owner and returned. The arguments
+ * are fixed text of this file, never input.
+ */
+function leaseFunction(table: 'messages' | 'runs', active: string, dueAt: string) {
+  return sql.raw(`
+    create or replace function emivoy_lease_due_${table}(
       claim_owner text, claim_now bigint, claim_lease_until bigint, claim_limit integer
-    ) returns setof messages
+    ) returns setof ${table}
     language plpgsql volatile
     set enable_bitmapscan = off
     set plan_cache_mode = force_custom_plan
@@ -25,43 +35,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       return query
       with due as materialized (
-        select id from messages
-        where status = 'queued' and next_attempt_at <= claim_now
+        select id from ${table}
+        where ${active} and ${dueAt} <= claim_now
           and (lease_until is null or lease_until < claim_now)
-        order by next_attempt_at
+        order by ${dueAt}
         limit claim_limit
         for update skip locked
       )
-      update messages as leased
+      update ${table} as leased
       set lease_owner = claim_owner, lease_until = claim_lease_until, attempts = leased.attempts + 1
       from due
       where leased.id = due.id
       returning leased.*;
     end
-    $$`.execute(db);
-  await sql`
-    create or replace function emivoy_lease_due_runs(
-      claim_owner text, claim_now bigint, claim_lease_until bigint, claim_limit integer
-    ) returns setof runs
-    language plpgsql volatile
-    set enable_bitmapscan = off
-    set plan_cache_mode = force_custom_plan
-    as $$
-    begin
-      return query
-      with due as materialized (
-        select id from runs
-        where status in ('scheduled', 'waiting') and wake_at <= claim_now
-          and (lease_until is null or lease_until < claim_now)
-        order by wake_at
-        limit claim_limit
-        for update skip locked
-      )
-      update runs as leased
-      set lease_owner = claim_owner, lease_until = claim_lease_until, attempts = leased.attempts + 1
-      from due
-      where leased.id = due.id
-      returning leased.*;
-    end
-    $$`.execute(db);
+    $$`);
 }
