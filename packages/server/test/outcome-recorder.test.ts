@@ -5,6 +5,7 @@ import { OutcomeRecorder } from '../src/engine/outcome-recorder.js';
 import { Worker } from '../src/engine/worker.js';
 import { createLogger } from '../src/logger.js';
 import { type MessageRow, queueMessages } from '../src/store/messages-store.js';
+import { waitFor } from './harness/emivoy-processes.js';
 import { newMessages } from './harness/new-messages.js';
 import { createTestDatabase, type TestDatabase, testDialects } from './harness/test-database.js';
 
@@ -134,19 +135,17 @@ describe.each(testDialects())('outcome groups on %s', (dialect) => {
     });
     const [message] = await queueMessages(ctx.db, newMessages(`run_${++runNumber}`, 1), Date.now());
     worker.start();
+    const statusOf = async () =>
+      (
+        await ctx.db
+          .selectFrom('messages')
+          .select('status')
+          .where('id', '=', (message as MessageRow).id)
+          .executeTakeFirst()
+      )?.status;
     try {
-      let status: string | undefined;
-      for (let attempt = 0; attempt < 500 && status !== 'sent'; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        status = (
-          await ctx.db
-            .selectFrom('messages')
-            .select('status')
-            .where('id', '=', (message as MessageRow).id)
-            .executeTakeFirst()
-        )?.status;
-      }
-      expect(status).toBe('sent');
+      await waitFor('the outcome to commit', 5_000, async () => (await statusOf()) === 'sent');
+      expect(await statusOf()).toBe('sent');
     } finally {
       await worker.stop();
     }
